@@ -1,0 +1,140 @@
+// fimcheck lambda / spectrum: certified eigenvalue enclosures of a user's matrix (S9).
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/input.hpp"
+#include "linalg/enclose_spectrum.hpp"
+#include "linalg/enclose_top.hpp"
+#include "report/enclosure_json.hpp"
+
+namespace fim::cli {
+using num::Ival;
+using report::to_json;
+using report::to_text;
+
+namespace {
+
+struct MatrixArgs {
+  std::string file;
+  bool gram = false, symmetrize = false, json = false;
+  int max_bits = 1024;
+  double rel_width = 1e-10;
+};
+
+void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
+  cmd->add_option("FILE", a.file, "Matrix as .npy (float32/float64) or CSV")->required();
+  cmd->add_flag("--gram", a.gram,
+                "FILE is the n x d score matrix G; the matrix is the FIM G^T G / n");
+  cmd->add_flag("--symmetrize", a.symmetrize,
+                "Enclose (A + A^T) / 2 instead of refusing a non-symmetric matrix");
+  cmd->add_option("--max-bits", a.max_bits, "Highest precision to escalate to (53..4096)")
+      ->check(CLI::Range(53, 4096));
+  cmd->add_option("--rel-width", a.rel_width, "Requested relative width of the enclosures")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--json", a.json, "Print JSON on stdout");
+}
+
+// The matrix to enclose and the factor its eigenvalues are divided by (n for the Gram form).
+struct Loaded {
+  linalg::SymMatrix m;
+  double divisor = 1;
+  Eigen::Index n = 0, d = 0;
+};
+
+Loaded load(const MatrixArgs& a) {
+  Loaded l;
+  if (a.gram) {
+    GramInput g = load_gram(a.file, !a.json);
+    l.m = std::move(g.gram);
+    l.divisor = static_cast<double>(g.n);
+    l.n = g.n;
+    l.d = g.d;
+  } else {
+    l.m = load_symmetric(a.file, a.symmetrize);
+    l.n = l.d = l.m.dim();
+  }
+  return l;
+}
+
+nlohmann::json header(const MatrixArgs& a, const Loaded& l, int bits, double seconds) {
+  return {{"file", a.file}, {"form", a.gram ? "gram" : "dense"}, {"n", l.n}, {"d", l.d},
+          {"bits", bits}, {"seconds", seconds}};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int run_lambda(const MatrixArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Loaded l = load(a);
+  linalg::Top top = linalg::enclose_top(l.m, {a.max_bits, a.rel_width});
+  const Ival div(l.divisor);
+  top.lambda1 = top.lambda1 / div;
+  if (top.gap) top.gap = *top.gap / div;
+  // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
+  if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
+  const bool narrow = top.ok && linalg::relative_width_up(top.lambda1) <= a.rel_width;
+  if (a.json) {
+    nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
+    j["lambda_max"] = to_json(top.lambda1);
+    j["gap"] = to_json(top.gap);
+    j["width_reached"] = narrow;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "lambda_max in " << to_text(top.lambda1) << "  (relative width "
+              << linalg::relative_width_up(top.lambda1) << ", " << top.bits << " bits)\n";
+    if (top.gap)
+      std::cout << "gap lambda_1 - lambda_2 in " << to_text(*top.gap)
+                << (top.gap->lo > 0 ? "  (certified simple top eigenvalue)"
+                                    : "  (top eigenvalue not certified simple)")
+                << "\n";
+    if (!narrow)
+      std::cout << "requested relative width " << a.rel_width << " not reached at "
+                << a.max_bits << " bits\n";
+  }
+  return narrow ? kOk : kUndecided;
+}
+
+int run_spectrum(const MatrixArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const Loaded l = load(a);
+  const linalg::Spectrum s = linalg::enclose_spectrum(l.m, {a.max_bits, a.rel_width});
+  const Ival div(l.divisor);
+  const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
+  if (a.json) {
+    nlohmann::json j = header(a, l, s.bits, seconds_since(t0));
+    j["eigenvalues"] = nlohmann::json::array();
+    for (const Ival& x : s.eig) j["eigenvalues"].push_back(to_json(x / div));
+    j["lambda_max"] = s.eig.empty() ? nlohmann::json(nullptr) : to_json(s.eig[0] / div);
+    j["gap"] = s.gap ? to_json(*s.gap / div) : nlohmann::json(nullptr);
+    if (a.gram) j["further_zero_eigenvalues"] = std::max<Eigen::Index>(0, l.d - l.n);
+    j["width_reached"] = narrow;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    for (std::size_t i = 0; i < s.eig.size(); ++i)
+      std::cout << "lambda_" << i + 1 << " in " << to_text(s.eig[i] / div) << "\n";
+    if (!s.ok) std::cout << "no enclosure could be computed\n";
+  }
+  return narrow ? kOk : kUndecided;
+}
+
+}  // namespace
+
+void add_lambda(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("lambda", "Certified enclosure of lambda_max and the gap");
+  auto a = std::make_shared<MatrixArgs>();
+  add_matrix_options(cmd, *a);
+  cmd->callback([a, &exit_code] { exit_code = run_lambda(*a); });
+}
+
+void add_spectrum(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("spectrum", "Certified enclosures of every eigenvalue");
+  auto a = std::make_shared<MatrixArgs>();
+  add_matrix_options(cmd, *a);
+  cmd->callback([a, &exit_code] { exit_code = run_spectrum(*a); });
+}
+
+}  // namespace fim::cli

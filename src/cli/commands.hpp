@@ -1,0 +1,14 @@
+// Each subcommand registers itself on the app and reports its exit code through `exit_code`
+// (S9: 0 decided, 1 counterexample, 2 bad usage or input, 3 undecided).
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace fim::cli {
+
+enum Exit : int { kOk = 0, kCounterexample = 1, kBadInput = 2, kUndecided = 3 };
+
+void add_lambda(CLI::App& app, int& exit_code);
+void add_spectrum(CLI::App& app, int& exit_code);
+void add_demo(CLI::App& app, int& exit_code);
+
+}  // namespace fim::cli

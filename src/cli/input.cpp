@@ -1,0 +1,84 @@
+#include "cli/input.hpp"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "io/matrix_io.hpp"
+#include "io/npy.hpp"
+#include "linalg/gram.hpp"
+#include "linalg/product_bounds.hpp"
+
+namespace fim::cli {
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Centre = lo, radius >= || hi - lo ||_2: every matrix with entries in [lo, hi] is in the ball.
+linalg::SymMatrix ball_of(const io::DenseInput& m) {
+  linalg::SymMatrix s{m.lo, 0.0};
+  if (!m.exact()) s.radius = linalg::norm2_up(m.hi - m.lo);  // hi - lo exact (adjacent floats)
+  return s;
+}
+
+// (A + A^T) / 2 rounded, with the rounding error as radius: each entry is fl(fl(a + b) / 2),
+// error <= u |result| + eta per entry (Lemma 0), and the norm of that error matrix (Lemma 2).
+linalg::SymMatrix symmetrized(const io::DenseInput& m) {
+  linalg::SymMatrix lo = ball_of(m);
+  const MatrixXd mid = (lo.mid + lo.mid.transpose()) * 0.5;
+  const MatrixXd err = (mid.cwiseAbs() * 0x1p-52).array() + 0x1p-1073;
+  lo.radius = num::add_up(lo.radius, linalg::norm2_up(err));
+  lo.mid = mid;
+  return lo;
+}
+
+void show(double fraction) {
+  std::fprintf(stderr, "\rreading score matrix: %5.1f%%", 100.0 * fraction);
+  if (fraction >= 1.0) std::fprintf(stderr, "\n");
+}
+
+}  // namespace
+
+linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize) {
+  const io::DenseInput m = io::read_dense(path);
+  if (m.lo.rows() != m.lo.cols())
+    throw io::InputError(path, "shape", "matrix is " + std::to_string(m.lo.rows()) + " x " +
+                                            std::to_string(m.lo.cols()) + ", not square");
+  if (symmetrize) return symmetrized(m);
+  io::require_symmetric(m);
+  return ball_of(m);
+}
+
+GramInput load_gram(const std::string& path, bool show_progress) {
+  GramInput out;
+  const bool tty = show_progress && isatty(STDERR_FILENO);
+  std::function<void(double)> progress;
+  if (tty) progress = show;
+  if (ends_with(path, ".npy")) {
+    const io::NpyMatrix g(path);
+    out.n = g.rows();
+    out.d = g.cols();
+    out.gram = linalg::enclose_gram(
+        out.n, out.d,
+        [&g](Index r0, Index h, Index c0, Index w, MatrixXd& b) { g.read_block(r0, h, c0, w, b); },
+        progress);
+    return out;
+  }
+  const io::DenseInput m = io::read_dense(path);
+  if (!m.exact())
+    throw io::InputError(path, "entries",
+                         "score matrices must hold binary64 values; decimal text that is not "
+                         "exactly representable is accepted for dense matrices only");
+  out.n = m.lo.rows();
+  out.d = m.lo.cols();
+  out.gram = linalg::enclose_gram(
+      out.n, out.d,
+      [&m](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = m.lo.block(r0, c0, h, w); });
+  return out;
+}
+
+}  // namespace fim::cli

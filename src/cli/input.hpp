@@ -1,0 +1,21 @@
+// read -> SymMatrix: the one place where user files become matrices to enclose.
+#pragma once
+#include <string>
+
+#include "linalg/sym_matrix.hpp"
+
+namespace fim::cli {
+
+/// A symmetric matrix from FILE: exact entries are the centre; interval entries (decimal text) and
+/// --symmetrize contribute a certified radius. Throws io::InputError (exit 2) on bad input.
+linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize);
+
+/// The smaller Gram matrix of the score matrix in FILE (Lemma 9); the FIM's eigenvalues are its
+/// eigenvalues divided by `n` (the number of rows of G).
+struct GramInput {
+  linalg::SymMatrix gram;
+  Eigen::Index n = 0, d = 0;
+};
+GramInput load_gram(const std::string& path, bool show_progress);
+
+}  // namespace fim::cli

@@ -1,0 +1,36 @@
+// .npy intake, memory-mapped: a score matrix with d in the millions is streamed block by block.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <Eigen/Dense>
+
+namespace fim::io {
+
+/// A 2-D (or 1-D, read as 1 x d) .npy array of dtype <f8, >f8, <f4 or >f4, C or Fortran order,
+/// format version 1.0, 2.0 or 3.0, mapped from disk. The constructor validates the header and
+/// that the file holds exactly the declared data; it throws InputError otherwise.
+class NpyMatrix {
+ public:
+  explicit NpyMatrix(const std::string& path);
+  ~NpyMatrix();
+  NpyMatrix(NpyMatrix&&) noexcept;
+  NpyMatrix& operator=(NpyMatrix&&) noexcept;
+
+  Eigen::Index rows() const;
+  Eigen::Index cols() const;
+  const std::string& file() const;
+
+  /// Copies rows [r0, r0 + h) x columns [c0, c0 + w) into out (resized to h x w) as exact binary64
+  /// values. Throws InputError naming the entry (row, column) and its byte offset when an entry
+  /// is NaN or infinite.
+  void read_block(Eigen::Index r0, Eigen::Index h, Eigen::Index c0, Eigen::Index w,
+                  Eigen::MatrixXd& out) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fim::io

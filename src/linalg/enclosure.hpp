@@ -1,0 +1,44 @@
+// Results of the certified eigenvalue routines, and the precision ladder they escalate along.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "numeric/interval.hpp"
+
+namespace fim::linalg {
+
+/// Enclosures of all eigenvalues, descending: eig[k] contains lambda_{k+1}. ok = false means the
+/// routine could not enclose at this precision (overflow, failed decomposition); eig is then empty.
+struct Spectrum {
+  std::vector<num::Ival> eig;
+  std::optional<num::Ival> gap;  // lambda_1 - lambda_2 at working precision; none when n < 2
+  int bits = 53;
+  bool ok = false;
+};
+
+/// Enclosures of lambda_1 and of the gap lambda_1 - lambda_2 (no gap when n = 1).
+struct Top {
+  num::Ival lambda1 = num::Ival::entire();
+  std::optional<num::Ival> gap;
+  int bits = 53;
+  bool ok = false;
+};
+
+/// How far a computation may escalate: 53 -> 113 -> 256 -> 1024 bits, capped at max_bits, while
+/// the relative width of the result exceeds rel_width.
+struct Precision {
+  int max_bits = 1024;
+  double rel_width = 1e-10;
+  std::vector<int> ladder() const;
+};
+
+/// (hi - lo) / max(|lo|, |hi|), rounded upward; 0 for a point, +inf for an unbounded interval.
+double relative_width_up(const num::Ival& x);
+
+/// The gap enclosure [lo1 - hi2, hi1 - lo2], its lower end clamped at 0 (lambda_1 >= lambda_2).
+num::Ival gap_between(const num::Ival& lambda1, const num::Ival& lambda2);
+
+/// Widens every enclosure by r (Weyl, proofs/linear-algebra.md, Corollary 5a).
+num::Ival widen(const num::Ival& x, double r);
+
+}  // namespace fim::linalg

@@ -1,0 +1,20 @@
+// The smaller Gram matrix of a score matrix G (n x d), streamed in blocks (proofs/linear-algebra.md,
+// Lemma 1b and Lemma 9): F = G^T G / n and K = G G^T / n share their nonzero eigenvalues.
+#pragma once
+#include <functional>
+
+#include "linalg/sym_matrix.hpp"
+
+namespace fim::linalg {
+
+/// Copies rows [r0, r0 + h) x columns [c0, c0 + w) of G into out (resized to h x w).
+using BlockReader = std::function<void(Eigen::Index r0, Eigen::Index h, Eigen::Index c0,
+                                       Eigen::Index w, Eigen::MatrixXd& out)>;
+
+/// Encloses G G^T (when n < d) or G^T G (when n >= d) as a binary64 centre and a certified
+/// spectral-norm radius; the FIM's nonzero eigenvalues are those of the result divided by n.
+/// Reads every entry once; memory O(min(n, d)^2 log(chunks)). `progress` gets the fraction done.
+SymMatrix enclose_gram(Eigen::Index n, Eigen::Index d, const BlockReader& read,
+                       const std::function<void(double)>& progress = {});
+
+}  // namespace fim::linalg

@@ -1,0 +1,35 @@
+// Rigorous a-priori error bounds for binary64 dot and matrix products, and norm bounds.
+// proofs/linear-algebra.md, Lemmas 1 and 2.
+#pragma once
+#include <Eigen/Dense>
+
+#include "numeric/interval.hpp"
+
+namespace fim::linalg {
+
+/// Upper bound of |fl(x^T y) - x^T y| for a dot product of length k evaluated in any order, each
+/// term rounded at most h times, given t = the computed |x|^T |y| (Lemma 1: B(t, k, h)).
+/// +inf when t is not finite.
+double dot_error_up(double t, Eigen::Index k, Eigen::Index h);
+
+/// Entrywise upper bound of |fl(A B) - A B| from the computed |A| |B| (inner length k), any
+/// blocking (Lemma 1, Corollary 1a).
+Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Index k);
+
+/// Upper bounds of matrix norms (Lemma 2). norm2_up: sqrt(||M||_1 ||M||_inf).
+double norm1_up(const Eigen::MatrixXd& m);
+double norm_inf_up(const Eigen::MatrixXd& m);
+double norm2_up(const Eigen::MatrixXd& m);
+double frobenius_up(const Eigen::MatrixXd& m);
+/// Encloses the Euclidean norm of a vector.
+num::Ival norm2(const Eigen::VectorXd& v);
+/// Encloses x^T y exactly computed from binary64 x and y (interval accumulation).
+num::Ival dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y);
+
+/// Upper bound of sum_i |v_i| (upward accumulation).
+double abs_sum_up(const Eigen::Ref<const Eigen::VectorXd>& v);
+
+/// True when every entry is finite (no overflow, no NaN).
+bool all_finite(const Eigen::MatrixXd& m);
+
+}  // namespace fim::linalg
