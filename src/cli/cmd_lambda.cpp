@@ -76,7 +76,7 @@ int run_lambda(const MatrixArgs& a) {
   if (top.gap) top.gap = *top.gap / div;
   // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
   if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
-  const bool narrow = top.ok && linalg::relative_width_up(top.lambda1) <= a.rel_width;
+  const bool narrow = linalg::top_narrow_enough(top, a.rel_width);
   if (a.json) {
     nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
     j["lambda_max"] = to_json(top.lambda1);

@@ -3,9 +3,15 @@
 
 #include "cli/commands.hpp"
 #include "io/matrix_io.hpp"
+#include "numeric/fp.hpp"
 
 int main(int argc, char** argv) {
   using namespace fim::cli;
+  if (!fim::num::arithmetic_is_ieee_nearest()) {
+    std::fprintf(stderr, "fimcheck: this process does not round binary64 to nearest with "
+                         "subnormals (FTZ/DAZ or a rounding mode is set): refusing to certify\n");
+    return kBadInput;
+  }
   CLI::App app{"fimcheck: certified checks of spectral claims about the empirical Fisher "
                "information matrix under weight quantization"};
   app.require_subcommand(1);

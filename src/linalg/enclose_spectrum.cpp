@@ -47,8 +47,9 @@ Spectrum enclose_spectrum_fp(const SymMatrix& a) {
   f.diagonal().array() -= 1.0;
   abs_f.diagonal().array() += 1.0;
   const Eigen::MatrixXd err_f = product_error_up(abs_f, n + 1);
-  const double alpha = num::add_up(std::min(frobenius_up(f), norm_inf_up(f)),
-                                   std::min(frobenius_up(err_f), norm_inf_up(err_f)));
+  // fl(V^T V) need not be bitwise symmetric: norms valid for any matrix (Lemma 2)
+  const double alpha = num::add_up(std::min(frobenius_up(f), norm2_up(f)),
+                                   std::min(frobenius_up(err_f), norm2_up(err_f)));
   if (!(alpha < 1) || !std::isfinite(norm_r)) return out;
 
   const Ival al(alpha), max_d(e.values.cwiseAbs().maxCoeff());
@@ -69,7 +70,7 @@ bool spectrum_narrow_enough(const Spectrum& s, double rel_width) {
   double scale = 0;
   for (const Ival& x : s.eig) scale = std::max(scale, x.mag());
   for (const Ival& x : s.eig)
-    if (!(x.width_up() <= rel_width * scale) && x.lo != x.hi) return false;
+    if (!narrow_enough(x, rel_width, scale)) return false;
   return true;
 }
 
@@ -79,6 +80,7 @@ Spectrum enclose_spectrum(const SymMatrix& a, const Precision& p) {
     Spectrum s = bits <= 53 ? enclose_spectrum_fp(a) : enclose_spectrum_mp(a, bits);
     if (s.ok) best = std::move(s);
     if (spectrum_narrow_enough(best, p.rel_width)) break;
+    if (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.eig[0].mag()) break;
   }
   return best;
 }

@@ -41,13 +41,14 @@ double lambda2_lower(const MatrixXd& a, const VectorXd& x1, const VectorXd& x2) 
   const Ival m11 = certified_form(x1, a1), m22 = certified_form(x2, a2);
   const Ival m12 = certified_form(x1, a2);
   const Ival n11 = dot(x1, x1), n22 = dot(x2, x2), n12 = dot(x1, x2);
+  const double fallback = -norm2_up(a);  // lambda_2 >= lambda_n >= -||A||
+  if (!((n11 * n22 - num::sqr(n12)).lo > 0)) return fallback;  // X must be certified full rank
   // approximate smaller root of det(M - mu N) = 0
   const double qa = n11.lo * n22.lo - n12.lo * n12.lo;
   const double qb = -(m11.lo * n22.lo + m22.lo * n11.lo - 2 * m12.lo * n12.lo);
   const double qc = m11.lo * m22.lo - m12.lo * m12.lo;
   const double disc = std::sqrt(std::max(0.0, qb * qb - 4 * qa * qc));
   const double mu = (-qb - disc) / (2 * qa);
-  const double fallback = -norm_inf_up(a);
   if (!std::isfinite(mu)) return fallback;
   const double l = mu - std::fabs(mu) * 1e-9 - 1e-300;
   const Ival s11 = m11 - Ival(l) * n11, s22 = m22 - Ival(l) * n22, s12 = m12 - Ival(l) * n12;
@@ -114,8 +115,11 @@ Top top_large_fp(const MatrixXd& a) {
   const double gap_est = rho - theta2;
   if (gap_est > 0) {
     const VectorXd xh = x1 / x1.norm();
-    for (double frac : {0.5, 0.75, 0.9}) {  // Lemma 5b with mu between lambda_2 and lambda_1
-      beta = lambda1_upper_deflated(a, theta2 + frac * gap_est, 2 * gap_est, xh);
+    // Lemma 5b with mu between lambda_2 and lambda_1: close to theta_2 first (a tight gap),
+    // further up when the Cholesky certificate fails there.
+    const double tight = std::max(1e-6 * gap_est, 64.0 * static_cast<double>(a.rows()) * 0x1p-53 * scale);
+    for (double mu : {theta2 + tight, theta2 + 0.5 * gap_est, theta2 + 0.9 * gap_est}) {
+      beta = lambda1_upper_deflated(a, mu, 2 * gap_est, xh);
       if (beta < rq.lo) break;
     }
     if (beta < rq.lo) {  // Temple (Lemma 6)
@@ -160,8 +164,10 @@ Top enclose_top(const SymMatrix& a, const Precision& p) {
   Top best;
   for (int bits : p.ladder()) {
     Top t = bits <= 53 ? enclose_top_fp(a) : top_of(enclose_spectrum_mp(a, bits));
-    if (t.ok && (!best.ok || t.lambda1.width_up() <= best.lambda1.width_up())) best = t;
-    if (best.ok && relative_width_up(best.lambda1) <= p.rel_width) break;
+    if (t.ok) best = t;  // a higher rung is never looser by construction of the ladder
+    if (top_narrow_enough(best, p.rel_width)) break;
+    // the radius of the input ball survives every precision: escalating cannot beat it
+    if (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.lambda1.mag()) break;
   }
   return best;
 }

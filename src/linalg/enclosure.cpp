@@ -20,6 +20,20 @@ double relative_width_up(const Ival& x) {
   return num::div_up(num::add_up(x.hi, -x.lo), mag);
 }
 
+bool narrow_enough(const Ival& x, double rel_width, double scale) {
+  if (!x.is_finite()) return false;
+  return x.hi <= num::next_up(num::next_up(x.lo)) ||
+         num::add_up(x.hi, -x.lo) <= rel_width * scale;  // rel_width * scale: a threshold only
+}
+
+bool top_narrow_enough(const Top& t, double rel_width) {
+  if (!t.ok) return false;
+  const double scale = t.lambda1.mag();
+  // The gap needs precision only while simplicity of lambda_1 is undecided at this resolution.
+  return narrow_enough(t.lambda1, rel_width, scale) &&
+         (!t.gap || t.gap->lo > 0 || narrow_enough(*t.gap, rel_width, scale));
+}
+
 Ival gap_between(const Ival& lambda1, const Ival& lambda2) {
   const Ival g = lambda1 - lambda2;
   return {std::max(0.0, g.lo), std::max(0.0, g.hi)};

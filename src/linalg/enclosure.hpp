@@ -35,6 +35,14 @@ struct Precision {
 /// (hi - lo) / max(|lo|, |hi|), rounded upward; 0 for a point, +inf for an unbounded interval.
 double relative_width_up(const num::Ival& x);
 
+/// True when x is at most rel_width * scale wide, or as tight as binary64 endpoints allow
+/// (at most two ulps apart), so a request finer than binary64 output does not escalate forever.
+bool narrow_enough(const num::Ival& x, double rel_width, double scale);
+
+/// Done escalating: lambda_1 narrow relative to itself, and the gap either certified positive or
+/// narrow relative to lambda_1 (simplicity of lambda_1 decided at the requested resolution).
+bool top_narrow_enough(const Top& t, double rel_width);
+
 /// The gap enclosure [lo1 - hi2, hi1 - lo2], its lower end clamped at 0 (lambda_1 >= lambda_2).
 num::Ival gap_between(const num::Ival& lambda1, const num::Ival& lambda2);
 

@@ -26,6 +26,10 @@ inline double next_up(double x) { return std::nextafter(x, inf); }
 /// The next binary64 value below x (identity on -inf and NaN).
 inline double next_down(double x) { return std::nextafter(x, -inf); }
 
+/// True when this process rounds binary64 to nearest (ties to even) with subnormals kept (no
+/// flush-to-zero, no denormals-are-zero): the arithmetic every bound in proofs/ assumes.
+bool arithmetic_is_ieee_nearest();
+
 /// An upper bound of gamma_n = n u / (1 - n u); +inf when n u >= 1/2 (proofs/linear-algebra.md, Lemma 1).
 double gamma_up(std::size_t n);
 

@@ -16,7 +16,9 @@ constexpr double kExactFmaFloor = 0x1p-969;
 double add_down(double a, double b) {
   const double s = a + b;
   if (!std::isfinite(s)) return std::isnan(s) ? -inf : (s > 0 ? next_down(s) : s);
-  return two_sum_err(a, b, s) < 0 ? next_down(s) : s;
+  const double e = two_sum_err(a, b, s);
+  // e is NaN when s - a overflows (a = -3 2^970, b = DBL_MAX): then widen unconditionally
+  return (e < 0 || !std::isfinite(e)) ? next_down(s) : s;
 }
 double add_up(double a, double b) { return -add_down(-a, -b); }
 

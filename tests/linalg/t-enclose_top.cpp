@@ -5,6 +5,7 @@
 
 #include "linalg/enclose_top.hpp"
 #include "numeric/mp.hpp"
+#include "support/exact.hpp"
 
 using fim::linalg::enclose_top;
 using fim::linalg::enclose_top_fp;
@@ -15,11 +16,9 @@ using fim::num::to_rational;
 using Eigen::MatrixXd;
 
 namespace {
-bool contains(const fim::num::Ival& x, const Rational& v) {
-  return to_rational(x.lo) <= v && v <= to_rational(x.hi);
-}
-// Q D Q^T with Q a Householder reflector of a dyadic vector: exact in binary64 only for tiny n, so
-// large tests use diagonal-plus-permutation or block constructions with exactly known spectra.
+const auto& contains = fim::test::encloses;
+
+// [[a, b], [b, a]]: eigenvalues a + b and a - b, exactly.
 MatrixXd block_pair(double a, double b) {
   MatrixXd m(2, 2);
   m << a, b, b, a;
