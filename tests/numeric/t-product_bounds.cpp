@@ -1,0 +1,51 @@
+// dot_error_up / product_error_up: the a-priori bound dominates the exact error of a binary64
+// dot product on adversarial vectors (cancellation, subnormal products, wide exponent range).
+#include <doctest/doctest.h>
+
+#include <random>
+
+#include "linalg/product_bounds.hpp"
+#include "numeric/mp.hpp"
+
+using Eigen::VectorXd;
+using fim::num::Rational;
+using fim::num::to_rational;
+
+TEST_CASE("|fl(x^T y) - x^T y| <= dot_error_up(fl(|x|^T |y|), k, k)") {
+  std::mt19937_64 rng(29);
+  std::uniform_int_distribution<int> expo(-540, 500);
+  std::normal_distribution<double> normal;
+  int tight = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    const int k = 1 + trial % 40;
+    VectorXd x(k), y(k);
+    for (int i = 0; i < k; ++i) {
+      const int e = trial % 3 == 0 ? expo(rng) : 0;  // every third: products near underflow
+      x(i) = std::ldexp(normal(rng), e);
+      y(i) = trial % 5 == 0 && i % 2 ? -x(i) * (1 + 1e-15) : std::ldexp(normal(rng), -e);
+    }
+    const double s = x.dot(y), t = x.cwiseAbs().dot(y.cwiseAbs());
+    const double bound = fim::linalg::dot_error_up(t, k, k);
+    Rational exact = 0;
+    for (int i = 0; i < k; ++i) exact += to_rational(x(i)) * to_rational(y(i));
+    const Rational err = abs(to_rational(s) - exact);
+    CHECK(err <= to_rational(bound));
+    if (err * 1000 > to_rational(bound)) ++tight;  // the test can see errors of the bound's size
+  }
+  MESSAGE("cases within 1000x of the bound: " << tight);
+}
+
+TEST_CASE("non-finite absolute products give an infinite bound") {
+  CHECK(fim::linalg::dot_error_up(std::numeric_limits<double>::infinity(), 3, 3) ==
+        std::numeric_limits<double>::infinity());
+}
+
+TEST_CASE("norm bounds dominate the Frobenius norm of a matrix, computed exactly") {
+  Eigen::MatrixXd m(3, 2);
+  m << 1, -2, 0.1, 3, -1e-300, 7;
+  Rational f2 = 0;
+  for (int j = 0; j < 2; ++j)
+    for (int i = 0; i < 3; ++i) f2 += to_rational(m(i, j)) * to_rational(m(i, j));
+  const Rational fu = to_rational(fim::linalg::frobenius_up(m));
+  CHECK(fu * fu >= f2);
+}
