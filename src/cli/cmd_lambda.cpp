@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
@@ -63,6 +64,26 @@ nlohmann::json header(const MatrixArgs& a, const Loaded& l, int bits, double sec
           {"bits", bits}, {"seconds", seconds}};
 }
 
+linalg::Precision precision_of(const MatrixArgs& a) {
+  linalg::Precision p{a.max_bits, a.rel_width};
+  if (isatty(STDERR_FILENO))
+    p.on_escalate = [](int bits, long n) {
+      std::fprintf(stderr, "escalating to %d-bit interval arithmetic (n = %ld)...\n", bits, n);
+    };
+  return p;
+}
+
+void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p) {
+  std::cout << "requested relative width " << a.rel_width << " not reached";
+  if (l.m.dim() > p.mp_max_dim)
+    std::cout << " (matrices above " << p.mp_max_dim << " x " << p.mp_max_dim
+              << " stay on the binary64 path)";
+  else
+    std::cout << " at " << a.max_bits << " bits";
+  if (l.m.radius > 0) std::cout << "; the input's own uncertainty bounds the width";
+  std::cout << "\n";
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -70,7 +91,8 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int run_lambda(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const Loaded l = load(a);
-  linalg::Top top = linalg::enclose_top(l.m, {a.max_bits, a.rel_width});
+  const linalg::Precision p = precision_of(a);
+  linalg::Top top = linalg::enclose_top(l.m, p);
   const Ival div(l.divisor);
   top.lambda1 = top.lambda1 / div;
   if (top.gap) top.gap = *top.gap / div;
@@ -91,9 +113,7 @@ int run_lambda(const MatrixArgs& a) {
                 << (top.gap->lo > 0 ? "  (certified simple top eigenvalue)"
                                     : "  (top eigenvalue not certified simple)")
                 << "\n";
-    if (!narrow)
-      std::cout << "requested relative width " << a.rel_width << " not reached at "
-                << a.max_bits << " bits\n";
+    if (!narrow) explain_width(a, l, p);
   }
   return narrow ? kOk : kUndecided;
 }
@@ -101,7 +121,8 @@ int run_lambda(const MatrixArgs& a) {
 int run_spectrum(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   const Loaded l = load(a);
-  const linalg::Spectrum s = linalg::enclose_spectrum(l.m, {a.max_bits, a.rel_width});
+  const linalg::Precision p = precision_of(a);
+  const linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
   const Ival div(l.divisor);
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
   if (a.json) {
@@ -117,6 +138,7 @@ int run_spectrum(const MatrixArgs& a) {
     for (std::size_t i = 0; i < s.eig.size(); ++i)
       std::cout << "lambda_" << i + 1 << " in " << to_text(s.eig[i] / div) << "\n";
     if (!s.ok) std::cout << "no enclosure could be computed\n";
+    else if (!narrow) explain_width(a, l, p);
   }
   return narrow ? kOk : kUndecided;
 }

@@ -76,7 +76,8 @@ bool spectrum_narrow_enough(const Spectrum& s, double rel_width) {
 
 Spectrum enclose_spectrum(const SymMatrix& a, const Precision& p) {
   Spectrum best;
-  for (int bits : p.ladder()) {
+  for (int bits : p.ladder(a.dim())) {
+    if (bits > 53 && p.on_escalate) p.on_escalate(bits, a.dim());
     Spectrum s = bits <= 53 ? enclose_spectrum_fp(a) : enclose_spectrum_mp(a, bits);
     if (s.ok) best = std::move(s);
     if (spectrum_narrow_enough(best, p.rel_width)) break;

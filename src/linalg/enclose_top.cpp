@@ -162,7 +162,8 @@ Top enclose_top_fp(const SymMatrix& a) {
 
 Top enclose_top(const SymMatrix& a, const Precision& p) {
   Top best;
-  for (int bits : p.ladder()) {
+  for (int bits : p.ladder(a.dim())) {
+    if (bits > 53 && p.on_escalate) p.on_escalate(bits, a.dim());
     Top t = bits <= 53 ? enclose_top_fp(a) : top_of(enclose_spectrum_mp(a, bits));
     if (t.ok) best = t;  // a higher rung is never looser by construction of the ladder
     if (top_narrow_enough(best, p.rel_width)) break;

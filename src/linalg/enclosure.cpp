@@ -5,11 +5,12 @@
 namespace fim::linalg {
 using num::Ival;
 
-std::vector<int> Precision::ladder() const {
-  std::vector<int> out;
-  for (int b : {53, 113, 256, 1024})
+std::vector<int> Precision::ladder(long n) const {
+  std::vector<int> out = {53};
+  if (n > mp_max_dim) return out;
+  for (int b : {113, 256, 1024})
     if (b <= max_bits) out.push_back(b);
-  if (out.empty() || out.back() < max_bits) out.push_back(max_bits);
+  if (out.back() < max_bits) out.push_back(max_bits);
   return out;
 }
 

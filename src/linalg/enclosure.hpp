@@ -1,5 +1,6 @@
 // Results of the certified eigenvalue routines, and the precision ladder they escalate along.
 #pragma once
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -29,7 +30,13 @@ struct Top {
 struct Precision {
   int max_bits = 1024;
   double rel_width = 1e-10;
-  std::vector<int> ladder() const;
+  /// Largest dimension the multiple-precision rungs run on: they cost ~O(n^3) MPFR operations
+  /// (about 3 s at n = 100, 113 bits); larger matrices stop at binary64 and say so.
+  long mp_max_dim = 160;
+  /// Called before each rung above binary64 (progress on a terminal); may be empty.
+  std::function<void(int bits, long n)> on_escalate;
+  /// The precisions to try for a matrix of dimension n.
+  std::vector<int> ladder(long n = 0) const;
 };
 
 /// (hi - lo) / max(|lo|, |hi|), rounded upward; 0 for a point, +inf for an unbounded interval.
