@@ -10,5 +10,7 @@ enum Exit : int { kOk = 0, kCounterexample = 1, kBadInput = 2, kUndecided = 3 };
 void add_lambda(CLI::App& app, int& exit_code);
 void add_spectrum(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
+void add_check(CLI::App& app, int& exit_code);
+void add_verify(CLI::App& app, int& exit_code);
 
 }  // namespace fim::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   int exit_code = kOk;
   add_lambda(app, exit_code);
   add_spectrum(app, exit_code);
+  add_check(app, exit_code);
+  add_verify(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -96,6 +96,11 @@ Ival sqr(const Ival& a) {
   return {lo, mul_up(m, m)};
 }
 
+Ival abs(const Ival& a) {
+  if (a.contains_zero()) return {0.0, a.mag()};
+  return a.lo > 0 ? a : -a;
+}
+
 Ival hull(const Ival& a, const Ival& b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
 
 }  // namespace fim::num

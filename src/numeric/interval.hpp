@@ -25,6 +25,10 @@ struct Ival {
   double mag() const { return std::max(std::fabs(lo), std::fabs(hi)); }
 };
 
+/// End points, named as for MPFI intervals so code templated on the interval type reads the same.
+inline double lower(const Ival& x) { return x.lo; }
+inline double upper(const Ival& x) { return x.hi; }
+
 /// Lower and upper bounds of the exact sum / product of two binary64 numbers.
 double add_down(double a, double b);
 double add_up(double a, double b);
@@ -46,6 +50,8 @@ Ival sqrt(const Ival& a);
 /// Encloses x^2 (tighter than x * x when x contains 0).
 Ival sqr(const Ival& a);
 Ival hull(const Ival& a, const Ival& b);
+/// Encloses |x| for every x in a.
+Ival abs(const Ival& a);
 inline Ival& operator+=(Ival& a, const Ival& b) { return a = a + b; }
 inline Ival& operator*=(Ival& a, const Ival& b) { return a = a * b; }
 

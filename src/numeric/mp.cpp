@@ -3,6 +3,9 @@
 #include <mpfi.h>
 #include <mpfr.h>
 
+#include <cmath>
+#include <stdexcept>
+
 namespace fim::num {
 
 namespace {
@@ -44,6 +47,7 @@ MpIval to_mp(const Ival& x) {
 }
 
 Rational to_rational(double x) {
+  if (!std::isfinite(x)) throw std::invalid_argument("to_rational: non-finite value");
   Rational r;
   mpq_set_d(r.backend().data(), x);  // exact for finite binary64
   return r;

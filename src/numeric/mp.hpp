@@ -61,7 +61,7 @@ class ScopedPrecision {
 Ival to_ival(const MpIval& x);
 /// The MPFI interval [x.lo, x.hi] (exact at any precision >= 53).
 MpIval to_mp(const Ival& x);
-/// The exact rational value of a finite binary64 number.
+/// The exact rational value of a finite binary64 number (std::invalid_argument otherwise).
 Rational to_rational(double x);
 
 }  // namespace fim::num

@@ -428,6 +428,17 @@ MatrixGen signed_variant(MatrixGen g) {
   });
 }
 
+MatrixGen scaled_variant(MatrixGen g) {
+  return gen::mapcat(g, [](const MatrixXd& a) {
+    return gen::map(gen::element(0, -60, 60, -80, -110, -300, -600, 100, 500), [a](int e) {
+      if (e == 0 || a.size() == 0) return a;
+      const double m = a.cwiseAbs().maxCoeff();
+      if (m > 0) e = std::min(e, 1000 - std::ilogb(m));  // keep the largest entry below 2^1001
+      return finish(a * std::ldexp(1.0, e));
+    });
+  });
+}
+
 MatrixGen random(DimGen dims) {
   return gen::weightedOneOf<MatrixXd>({{2, wishart(dims)},
                                        {2, spiked(dims)},
@@ -447,6 +458,7 @@ MatrixGen adversarial(DimGen dims) {
                                        {2, signed_variant(subnormal(dims))},
                                        {2, signed_variant(binade(dims))},
                                        {2, signed_variant(nearly_parallel(dims))},
+                                       {2, scaled_variant(random(dims))},
                                        {1, scaled_identity(dims)},
                                        {1, zero_matrix(dims)},
                                        {1, one_by_one()}});
@@ -456,7 +468,8 @@ MatrixGen any(DimGen dims) {
   return gen::weightedOneOf<MatrixXd>({{3, adversarial(dims)}, {1, random(dims)}});
 }
 
-MatrixGen large(DimGen dims) {
+namespace {
+MatrixGen large_unscaled(DimGen dims) {
   return gen::weightedOneOf<MatrixXd>({{2, signed_variant(hadamard_repeated(dims, 128))},
                                        {2, signed_variant(near_degenerate(dims))},
                                        {1, block_repeat(dims)},
@@ -465,5 +478,11 @@ MatrixGen large(DimGen dims) {
                                        {1, spiked(dims)},
                                        {1, wishart(dims)}});
 }
+}  // namespace
+
+MatrixGen large(DimGen dims) {
+  return gen::weightedOneOf<MatrixXd>({{2, scaled_variant(large_unscaled(dims))}, {4, large_unscaled(dims)}});
+}
+
 
 }  // namespace fim::search

@@ -78,15 +78,20 @@ MatrixGen one_by_one();
 /// The values of g, or -g, or g - c I with c the rounded mean of the diagonal (indefinite):
 /// shrinks toward g itself.
 MatrixGen signed_variant(MatrixGen g);
+/// The values of g times 2^e, e one of 0, +-60, -80, -110, -300, -600, 100, 500, lowered where
+/// the largest entry would overflow (tiny scales may round entries to subnormals or 0): probes
+/// scale-dependent code paths (absolute tolerances, squared norms). Shrinks toward e = 0.
+MatrixGen scaled_variant(MatrixGen g);
 /// Every random family, with signs (signed_variant).
 MatrixGen random(DimGen dims = dimension());
-/// Every adversarial family, with signs (signed_variant), weighted toward degenerate tops.
+/// Every adversarial family, with signs (signed_variant), weighted toward degenerate tops, plus
+/// random families at extreme scales (scaled_variant).
 MatrixGen adversarial(DimGen dims = dimension());
 /// Adversarial three times out of four, random otherwise.
 MatrixGen any(DimGen dims = dimension());
 /// The families that scale to large n (n > 128, the Lanczos path of enclose_top_fp) with an exact
 /// oracle still affordable: Hadamard (m up to 128), near-degenerate, block repeats, rank
-/// deficient, clusters, spiked and Wishart.
+/// deficient, clusters, spiked and Wishart, a third of them at extreme scales (scaled_variant).
 MatrixGen large(DimGen dims = dimension_range(130, 160));
 
 }  // namespace fim::search

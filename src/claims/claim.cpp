@@ -1,0 +1,40 @@
+#include "claims/claim.hpp"
+
+#include <stdexcept>
+
+#include "claims/registry.hpp"
+
+namespace fim::claims {
+
+Outcome check(const Claim& claim, const MatrixCase& c, const std::string& variant,
+              const linalg::Precision& p) {
+  if (c.a.rows() != c.a.cols() || c.e.rows() != c.a.rows() || c.e.cols() != c.a.rows() ||
+      c.a.rows() == 0)
+    throw std::invalid_argument("a case needs square A and E of one positive dimension");
+  Outcome out;
+  for (int bits : p.ladder(c.a.rows())) {
+    out = claim.check_at(c, variant, bits);
+    if (out.verdict != Verdict::Undecided) break;
+  }
+  return out;
+}
+
+const Claim* find_claim(const std::string& name) {
+  for (const Claim* c : registry())
+    if (c->name() == name) return c;
+  return nullptr;
+}
+
+std::vector<std::string> claim_names() {
+  std::vector<std::string> out;
+  for (const Claim* c : registry()) out.push_back(c->name());
+  return out;
+}
+
+std::optional<Variant> find_variant(const Claim& claim, const std::string& name) {
+  for (const Variant& v : claim.variants())
+    if (v.name == name) return v;
+  return std::nullopt;
+}
+
+}  // namespace fim::claims

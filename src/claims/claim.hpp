@@ -1,0 +1,63 @@
+// A claim about eigenvalues of a pair (A, E), decided per case from certified enclosures, with its
+// deliberately false variants (S6, S7). read -> enclose -> decide -> report: a claim only decides.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+
+#include "claims/verdict.hpp"
+#include "linalg/enclosure.hpp"
+
+namespace fim::claims {
+
+/// One case: symmetric A and E of the same dimension, exact binary64 entries.
+struct MatrixCase {
+  Eigen::MatrixXd a, e;
+};
+
+/// A reading of the claim: the stated one (proved = true) or a deliberately false variant.
+struct Variant {
+  std::string name, statement;
+  bool proved = false;
+};
+
+/// The decision on one case: the verdict, the precision that produced it, what decided it, the
+/// enclosures compared, a certificate when VIOLATED, and the claim's tightness when it applies.
+struct Outcome {
+  Verdict verdict = Verdict::Undecided;
+  int bits = 53;
+  std::string where;
+  nlohmann::json evidence = nlohmann::json::object();
+  nlohmann::json certificate = nullptr;
+  std::optional<double> tightness;  // e.g. |R3| / bound, an estimate for statistics only
+};
+
+class Claim {
+ public:
+  virtual ~Claim() = default;
+  virtual std::string name() const = 0;
+  /// The stated claim first, then its false variants.
+  virtual std::vector<Variant> variants() const = 0;
+  /// True when the claim is checked in A's eigenbasis (generators then make A diagonal).
+  virtual bool diagonal_a() const { return false; }
+  /// Decides one case at `bits` (53: binary64 path; more: MPFI at that precision).
+  virtual Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const = 0;
+};
+
+/// Escalates check_at along p's ladder while the verdict is UNDECIDED (one mechanism for all).
+Outcome check(const Claim& claim, const MatrixCase& c, const std::string& variant,
+              const linalg::Precision& p);
+
+/// The claim named `name` (weyl, directional, remainder), or nullptr.
+const Claim* find_claim(const std::string& name);
+/// Every registered claim's name.
+std::vector<std::string> claim_names();
+
+/// The variant named `name` of claim, if there is one.
+std::optional<Variant> find_variant(const Claim& claim, const std::string& name);
+
+}  // namespace fim::claims

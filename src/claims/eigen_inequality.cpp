@@ -1,0 +1,124 @@
+#include "claims/eigen_inequality.hpp"
+
+#include <cstdio>
+
+#include "linalg/enclose_spectrum.hpp"
+#include "linalg/enclose_spectrum_mp.hpp"
+#include "linalg/product_bounds.hpp"
+
+namespace fim::claims {
+using Eigen::MatrixXd;
+using num::Ival;
+
+namespace {
+
+// fl(A + E) with the exact rounding error of each entry (TwoSum): the ball {A + E} (Lemma 0, 5a).
+linalg::SymMatrix exact_sum_ball(const MatrixXd& a, const MatrixXd& e) {
+  linalg::SymMatrix s{a + e, 0.0};
+  MatrixXd err(a.rows(), a.cols());
+  for (Eigen::Index j = 0; j < a.cols(); ++j)
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const double sum = s.mid(i, j), bb = sum - a(i, j);
+      err(i, j) = (a(i, j) - (sum - bb)) + (e(i, j) - bb);
+      if (!std::isfinite(err(i, j))) err(i, j) = num::inf;
+    }
+  s.radius = linalg::norm2_up(err);
+  return s;
+}
+
+std::vector<Ival> eig_fp(const linalg::SymMatrix& m, bool& ok) {
+  const linalg::Spectrum s = linalg::enclose_spectrum_fp(m);
+  ok = ok && s.ok;
+  return s.eig;
+}
+
+std::vector<num::MpIval> eig_mp(const linalg::MpMatrix& m, bool& ok) {
+  const linalg::SpectrumMp s = linalg::enclose_spectrum_mpi(m);
+  ok = ok && s.ok;
+  return s.eig;
+}
+
+}  // namespace
+
+nlohmann::json hex_matrix(const MatrixXd& m) {
+  nlohmann::json rows = nlohmann::json::array();
+  char buf[40];
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    nlohmann::json row = nlohmann::json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) {
+      std::snprintf(buf, sizeof buf, "%a", m(i, j));
+      row.push_back(buf);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+namespace {
+
+nlohmann::json terms_json(const std::vector<EigTerm>& terms) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const EigTerm& t : terms)
+    out.push_back({{"matrix", t.matrix}, {"index", t.index}, {"coef", exact_text(t.coef)}});
+  return out;
+}
+
+}  // namespace
+
+PairSpectra<Ival> pair_spectra_fp(const MatrixCase& c) {
+  PairSpectra<Ival> s;
+  s.ok = true;
+  s.a = eig_fp({c.a, 0.0}, s.ok);
+  s.e = eig_fp({c.e, 0.0}, s.ok);
+  s.sum = eig_fp(exact_sum_ball(c.a, c.e), s.ok);
+  return s;
+}
+
+PairSpectra<num::MpIval> pair_spectra_mp(const MatrixCase& c) {
+  PairSpectra<num::MpIval> s;
+  s.ok = true;
+  const linalg::MpMatrix a = linalg::to_mp(c.a), e = linalg::to_mp(c.e);
+  s.a = eig_mp(a, s.ok);
+  s.e = eig_mp(e, s.ok);
+  s.sum = eig_mp(a + e, s.ok);  // MPFI sums enclose the exact A + E
+  return s;
+}
+
+Outcome decide_linear_at(const std::vector<LinearIneq>& ineqs, const std::string& claim,
+                         const Variant& v, const MatrixCase& c, int bits) {
+  Outcome out;
+  if (bits <= 53) {
+    const auto s = pair_spectra_fp(c);
+    if (s.ok) out = decide_linear(ineqs, s, claim, v, c);
+  } else {
+    const num::ScopedPrecision precision(bits);
+    const auto s = pair_spectra_mp(c);
+    if (s.ok) out = decide_linear(ineqs, s, claim, v, c);
+    bits = precision.bits();
+  }
+  out.bits = bits;
+  if (out.where.empty() && out.verdict == Verdict::Undecided) out.where = "enclosure failed";
+  return out;
+}
+
+nlohmann::json to_json(const num::MpIval& x) { return report::to_json(num::to_ival(x)); }
+
+std::string exact_text(double x) { return num::rational_text(num::to_rational(x)); }
+std::string exact_text(const num::MpReal& x) { return num::rational_text(num::to_rational(x)); }
+
+nlohmann::json linear_certificate(const std::string& claim, const Variant& v, const MatrixCase& c,
+                                  const LinearIneq& q, const nlohmann::json& bounds) {
+  return {{"fimcheck_certificate", 1},
+          {"kind", "linear-eigenvalue-inequality"},
+          {"claim", claim},
+          {"variant", v.name},
+          {"statement", v.statement},
+          {"where", q.where},
+          {"matrices", {{"A", hex_matrix(c.a)}, {"E", hex_matrix(c.e)}}},
+          {"inequality",
+           {{"lhs", terms_json(q.lhs)}, {"rhs", terms_json(q.rhs)},
+            {"constant", exact_text(q.constant)}}},
+          {"bounds", bounds}};
+}
+
+}  // namespace fim::claims

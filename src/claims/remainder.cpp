@@ -1,0 +1,141 @@
+// C3 remainder: with g > 0 and ||E|| < g/2, |R3| <= 2 ||E||^3 / (g (g - 2||E||)), where
+// R3 = lambda_1(A+E) - lambda_1 - e_11 - sum_{j>=2} e_1j^2 / (lambda_1 - lambda_j)
+// (proofs/remainder.md). Checked in A's eigenbasis: A diagonal, e_ij = E_ij exactly.
+#include <cmath>
+
+#include "claims/claim.hpp"
+#include "claims/eigen_inequality.hpp"
+#include "claims/registry.hpp"
+
+namespace fim::claims {
+namespace {
+
+using num::Ival;
+using num::MpIval;
+
+struct Bound {
+  double constant;  // c in c ||E||^p / (g^(p-2) (g - 2||E||))
+  int power;        // 3 as stated, 4 for the fourth-power variant
+  bool needs_hypothesis;
+};
+
+Bound bound_of(const std::string& variant) {
+  if (variant == "small-constant") return {1.0 / 64, 3, true};
+  if (variant == "fourth-power") return {2.0, 4, true};
+  if (variant == "no-norm-hypothesis") return {2.0, 3, false};
+  return {2.0, 3, true};
+}
+
+template <class I>
+I power(const I& x, int p) {
+  I r = x;
+  for (int k = 1; k < p; ++k) r = r * x;
+  return r;
+}
+
+// ||E|| from the enclosures of lambda_1(E) and lambda_n(E): max(lambda_1, -lambda_n) (Lemma 8).
+template <class I>
+I norm_from(const std::vector<I>& eig_e) {
+  const I top = eig_e.front(), neg_bottom = I(0) - eig_e.back();
+  const auto lo = std::max({decltype(lower(top))(0), lower(top), lower(neg_bottom)});
+  const auto hi = std::max(upper(top), upper(neg_bottom));
+  return I(lo, hi);
+}
+
+template <class I>
+Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, int top,
+               double lambda2) {
+  Outcome out;
+  const Bound b = bound_of(v.name);
+  const double lambda1 = c.a(top, top);
+  const I g = I(lambda1) - I(lambda2), n_e = norm_from(s.e);
+  if (b.needs_hypothesis) {
+    const I twice = I(2) * n_e;
+    if (!(upper(twice) < lower(g))) {
+      out.verdict = lower(twice) >= upper(g) ? Verdict::HypothesisFails : Verdict::Undecided;
+      out.where = "hypothesis ||E|| < g/2";
+      out.evidence = {{"normE", to_json(n_e)}, {"gap", to_json(g)}};
+      return out;
+    }
+  }
+  I sum = I(0);
+  for (int j = 0; j < c.a.rows(); ++j)
+    if (j != top) sum = sum + I(c.e(top, j)) * I(c.e(top, j)) / (I(lambda1) - I(c.a(j, j)));
+  const I r3 = s.sum.front() - I(lambda1) - I(c.e(top, top)) - sum;
+  const I abs_r3 = abs(r3);
+  const I bound = I(b.constant) * power(n_e, b.power) /
+                  (power(g, b.power - 2) * (g - I(2) * n_e));
+  out.verdict = decide_le(abs_r3, bound);
+  out.where = "|R3| <= bound";
+  out.evidence = {{"R3", to_json(r3)}, {"bound", to_json(bound)}, {"normE", to_json(n_e)},
+                  {"gap", to_json(g)}};
+  const double r = static_cast<double>((lower(abs_r3) + upper(abs_r3)) / 2);
+  const double bd = static_cast<double>((lower(bound) + upper(bound)) / 2);
+  if (bd > 0 && std::isfinite(r)) out.tightness = r / bd;
+  if (out.verdict == Verdict::Violated) {
+    const int n = static_cast<int>(c.a.rows());
+    out.certificate = {
+        {"fimcheck_certificate", 1}, {"kind", "remainder"}, {"claim", "remainder"},
+        {"variant", v.name}, {"statement", v.statement}, {"top_index", top + 1},
+        {"bound", {{"constant", exact_text(b.constant)}, {"power", b.power},
+                   {"needs_hypothesis", b.needs_hypothesis}}},
+        {"matrices", {{"A", hex_matrix(c.a)}, {"E", hex_matrix(c.e)}}},
+        {"bounds",
+         {{{"matrix", "A+E"}, {"index", 1}, {"lower", exact_text(lower(s.sum.front()))}},
+          {{"matrix", "A+E"}, {"index", 1}, {"upper", exact_text(upper(s.sum.front()))}},
+          {{"matrix", "E"}, {"index", 1}, {"lower", exact_text(lower(s.e.front()))}},
+          {{"matrix", "E"}, {"index", 1}, {"upper", exact_text(upper(s.e.front()))}},
+          {{"matrix", "E"}, {"index", n}, {"lower", exact_text(lower(s.e.back()))}},
+          {{"matrix", "E"}, {"index", n}, {"upper", exact_text(upper(s.e.back()))}}}}};
+  }
+  return out;
+}
+
+class Remainder final : public Claim {
+ public:
+  std::string name() const override { return "remainder"; }
+  bool diagonal_a() const override { return true; }
+  std::vector<Variant> variants() const override {
+    return {{"stated", "g > 0 and ||E|| < g/2 imply |R3| <= 2 ||E||^3 / (g (g - 2||E||))", true},
+            {"small-constant", "|R3| <= (1/64) ||E||^3 / (g (g - 2||E||)) (constant too small)", false},
+            {"fourth-power", "|R3| <= 2 ||E||^4 / (g^2 (g - 2||E||)) (one order too many)", false},
+            {"no-norm-hypothesis", "|R3| <= 2 ||E||^3 / (g (g - 2||E||)) without ||E|| < g/2", false}};
+  }
+
+  Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const override {
+    const Variant v = *find_variant(*this, variant);
+    const Eigen::Index n = c.a.rows();
+    Eigen::Index top = 0;
+    c.a.diagonal().maxCoeff(&top);
+    double lambda2 = -num::inf;
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (j != top) lambda2 = std::max(lambda2, c.a(j, j));
+    Outcome out;
+    out.bits = bits;
+    if (n < 2 || lambda2 == c.a(top, top)) {  // g = 0 exactly (or no lambda_2): R3 undefined
+      out.verdict = Verdict::HypothesisFails;
+      out.where = n < 2 ? "n = 1: no gap" : "g = 0 (repeated top eigenvalue)";
+      return out;
+    }
+    if (bits <= 53) {
+      const auto s = pair_spectra_fp(c);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2);
+    } else {
+      const num::ScopedPrecision precision(bits);
+      const auto s = pair_spectra_mp(c);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2);
+      bits = precision.bits();
+    }
+    out.bits = bits;
+    return out;
+  }
+};
+
+}  // namespace
+
+const Claim& remainder_claim() {
+  static const Remainder claim;
+  return claim;
+}
+
+}  // namespace fim::claims

@@ -1,0 +1,98 @@
+// fimcheck check CLAIM: property-test a claim or one of its false variants on generated cases.
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "cli/commands.hpp"
+#include "claims/claim.hpp"
+#include "report/check_report.hpp"
+#include "search/run.hpp"
+
+namespace fim::cli {
+namespace {
+
+struct CheckArgs {
+  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir;
+  int cases = 200, max_bits = 4096, only_case = -1;
+  std::uint64_t seed = 1;
+  bool json = false, list_variants = false;
+};
+
+// "LO..HI" or "N" -> [lo, hi] with 1 <= lo <= hi <= 64.
+std::pair<int, int> parse_dims(const std::string& s) {
+  const auto dots = s.find("..");
+  try {
+    const int lo = std::stoi(s.substr(0, dots));
+    const int hi = dots == std::string::npos ? lo : std::stoi(s.substr(dots + 2));
+    if (1 <= lo && lo <= hi && hi <= 64) return {lo, hi};
+  } catch (const std::exception&) {
+  }
+  throw CLI::ValidationError("--dim", "expected LO..HI with 1 <= LO <= HI <= 64, got '" + s + "'");
+}
+
+int run_check(const CheckArgs& a) {
+  const claims::Claim* claim = claims::find_claim(a.claim);
+  if (!claim) throw CLI::ValidationError("CLAIM", "unknown claim '" + a.claim + "'");
+  if (a.list_variants) {
+    for (const auto& v : claim->variants())
+      std::cout << v.name << (v.proved ? "  (as stated)" : "  (false variant)") << "\n    "
+                << v.statement << "\n";
+    return kOk;
+  }
+  const auto variant = claims::find_variant(*claim, a.variant);
+  if (!variant)
+    throw CLI::ValidationError("--variant", "unknown variant '" + a.variant + "' of " + a.claim +
+                                                " (see --list-variants)");
+  search::RunOptions o;
+  o.variant = a.variant;
+  o.cases = a.cases;
+  o.seed = a.seed;
+  std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
+  o.family = search::parse_family(a.family);
+  o.precision.max_bits = a.max_bits;
+  if (a.only_case >= 0) o.only_case = a.only_case;
+  if (isatty(STDERR_FILENO))
+    o.progress = [](int done, int total) {
+      std::fprintf(stderr, "\r%d / %d cases", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+    };
+  const search::RunResult r = search::run_cases(*claim, o);
+  const nlohmann::json report = report::check_report(*claim, *variant, o, r);
+  if (!a.report_dir.empty()) report::write_check_report(a.report_dir, report, r);
+  if (a.json) std::cout << report.dump(2) << "\n";
+  else {
+    std::cout << report::check_summary(report) << "\n";
+    for (const auto& cx : report["counterexamples"])
+      std::cout << "  counterexample: case " << cx["case"] << " (" << cx["where"].get<std::string>()
+                << "), shrunk to dimension " << cx["dimension_shrunk"] << "; reproduce: "
+                << cx["reproduce"].get<std::string>() << "\n";
+    for (const auto& u : report["undecided"])
+      std::cout << "  undecided: case " << u["case"] << " (" << u["where"].get<std::string>() << ")\n";
+  }
+  if (r.count(claims::Verdict::Violated) > 0) return kCounterexample;
+  return r.count(claims::Verdict::Undecided) > 0 ? kUndecided : kOk;
+}
+
+}  // namespace
+
+void add_check(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("check", "Property-test a claim (weyl, directional, remainder)");
+  auto a = std::make_shared<CheckArgs>();
+  cmd->add_option("CLAIM", a->claim, "weyl | directional | remainder")->required();
+  cmd->add_option("--cases", a->cases, "Number of generated cases")->check(CLI::Range(1, 10000000));
+  cmd->add_option("--seed", a->seed, "Seed; the same seed gives the same cases");
+  cmd->add_option("--dim", a->dim, "Dimensions LO..HI (1..64)");
+  cmd->add_option("--family", a->family, "random | adversarial | all")
+      ->check(CLI::IsMember({"random", "adversarial", "all"}));
+  cmd->add_option("--variant", a->variant, "The claim as stated, or a false variant");
+  cmd->add_flag("--list-variants", a->list_variants, "List the claim's variants and exit");
+  cmd->add_option("--case", a->only_case, "Run only case K of this seed (reproduction)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-bits", a->max_bits, "Highest precision to escalate to")
+      ->check(CLI::Range(53, 4096));
+  cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
+  cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
+  cmd->callback([a, &exit_code] { exit_code = run_check(*a); });
+}
+
+}  // namespace fim::cli

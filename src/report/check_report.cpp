@@ -1,0 +1,139 @@
+#include "report/check_report.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "claims/eigen_inequality.hpp"
+#include "report/atomic_file.hpp"
+
+namespace fim::report {
+using claims::Verdict;
+
+namespace {
+
+const Verdict kVerdicts[] = {Verdict::Holds, Verdict::Violated, Verdict::Undecided,
+                             Verdict::HypothesisFails};
+
+std::string family_name(search::Family f) {
+  return f == search::Family::Random ? "random" : f == search::Family::Adversarial ? "adversarial" : "all";
+}
+
+nlohmann::json tightness_stats(std::vector<double> t) {
+  if (t.empty()) return nullptr;
+  std::sort(t.begin(), t.end());
+  return {{"cases", t.size()}, {"min", t.front()}, {"median", t[t.size() / 2]}, {"max", t.back()},
+          {"note", "estimates from enclosure midpoints, for statistics; verdicts never use them"}};
+}
+
+std::string cert_name(int k) { return "cert-" + std::to_string(k) + ".json"; }
+
+}  // namespace
+
+std::string reproduce_command(const claims::Claim& claim, const search::RunOptions& o, int k) {
+  std::ostringstream s;
+  s << "fimcheck check " << claim.name() << " --variant " << o.variant << " --seed " << o.seed
+    << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family)
+    << " --case " << k;
+  return s.str();
+}
+
+nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v,
+                            const search::RunOptions& o, const search::RunResult& r) {
+  nlohmann::json counts;
+  for (Verdict x : kVerdicts) counts[claims::to_string(x)] = r.count(x);
+  nlohmann::json cxs = nlohmann::json::array();
+  for (const auto& cx : r.counterexamples)
+    cxs.push_back({{"case", cx.case_index},
+                   {"where", cx.outcome.where},
+                   {"bits", cx.outcome.bits},
+                   {"dimension_generated", cx.original.a.rows()},
+                   {"dimension_shrunk", cx.shrunk.a.rows()},
+                   {"shrink_steps", cx.shrink_steps},
+                   {"A", claims::hex_matrix(cx.shrunk.a)},
+                   {"E", claims::hex_matrix(cx.shrunk.e)},
+                   {"enclosures", cx.outcome.evidence},
+                   {"certificate", cert_name(cx.case_index)},
+                   {"reproduce", reproduce_command(claim, o, cx.case_index)}});
+  nlohmann::json undecided = nlohmann::json::array();
+  for (const auto& [k, where] : r.undecided)
+    undecided.push_back({{"case", k}, {"where", where}, {"reproduce", reproduce_command(claim, o, k)}});
+  return {{"claim", claim.name()},
+          {"variant", v.name},
+          {"statement", v.statement},
+          {"proved", v.proved},
+          {"seed", o.seed},
+          {"cases", o.only_case ? 1 : o.cases},
+          {"dim", {o.dim_lo, o.dim_hi}},
+          {"family", family_name(o.family)},
+          {"max_bits", o.precision.max_bits},
+          {"counts", counts},
+          {"cases_by_precision", {{"53", r.bits_used[0]}, {"113", r.bits_used[1]},
+                                  {"256", r.bits_used[2]}, {"1024", r.bits_used[3]}}},
+          {"tightness", tightness_stats(r.tightness)},
+          {"counterexamples", cxs},
+          {"undecided", undecided},
+          {"seconds", r.seconds}};
+}
+
+std::string check_summary(const nlohmann::json& j) {
+  std::ostringstream s;
+  s << j["claim"].get<std::string>() << " (" << j["variant"].get<std::string>() << "): "
+    << j["cases"].get<int>() << " cases, dim " << j["dim"][0] << ".." << j["dim"][1] << ", family "
+    << j["family"].get<std::string>() << ", seed " << j["seed"] << ":";
+  for (const char* v : {"HOLDS", "VIOLATED", "UNDECIDED", "HYPOTHESIS_FAILS"})
+    s << "  " << v << " " << j["counts"][v].get<int>();
+  if (!j["tightness"].is_null())
+    s << "; tightness median " << j["tightness"]["median"].get<double>() << ", max "
+      << j["tightness"]["max"].get<double>();
+  s << "  (" << j["seconds"].get<double>() << " s)";
+  return s.str();
+}
+
+std::string check_markdown(const nlohmann::json& j) {
+  std::ostringstream s;
+  s << "# fimcheck check " << j["claim"].get<std::string>() << " — variant `"
+    << j["variant"].get<std::string>() << "`\n\n"
+    << "Statement checked: " << j["statement"].get<std::string>()
+    << (j["proved"].get<bool>() ? " (the claim as stated)\n\n" : " (a deliberately false variant)\n\n")
+    << "Seed " << j["seed"] << ", " << j["cases"] << " cases, dimension " << j["dim"][0] << ".."
+    << j["dim"][1] << ", family " << j["family"].get<std::string>() << ".\n\n"
+    << "| verdict | cases |\n|---|---|\n";
+  for (const char* v : {"HOLDS", "VIOLATED", "UNDECIDED", "HYPOTHESIS_FAILS"})
+    s << "| " << v << " | " << j["counts"][v].get<int>() << " |\n";
+  s << "\nEvery verdict is decided from certified enclosures; HYPOTHESIS_FAILS cases are outside the "
+       "claim's scope and never count as counterexamples.\n";
+  if (!j["tightness"].is_null())
+    s << "\nTightness (|R3| / bound, midpoint estimates): min " << j["tightness"]["min"].get<double>()
+      << ", median " << j["tightness"]["median"].get<double>() << ", max "
+      << j["tightness"]["max"].get<double>() << ".\n";
+  for (const auto& cx : j["counterexamples"]) {
+    s << "\n## Counterexample (case " << cx["case"] << ")\n\n"
+      << "Certified VIOLATED at " << cx["bits"] << " bits (" << cx["where"].get<std::string>()
+      << "), shrunk from dimension " << cx["dimension_generated"] << " to "
+      << cx["dimension_shrunk"] << " in " << cx["shrink_steps"] << " steps.\n\n"
+      << "- A = `" << cx["A"].dump() << "`\n- E = `" << cx["E"].dump() << "`\n"
+      << "- enclosures: `" << cx["enclosures"].dump() << "`\n"
+      << "- certificate: `" << cx["certificate"].get<std::string>()
+      << "` (check it: `fimcheck verify-cert " << cx["certificate"].get<std::string>() << "`)\n"
+      << "- reproduce: `" << cx["reproduce"].get<std::string>() << "`\n";
+  }
+  if (!j["undecided"].empty()) {
+    s << "\n## Undecided cases\n\n";
+    for (const auto& u : j["undecided"])
+      s << "- case " << u["case"] << ": " << u["where"].get<std::string>() << " — `"
+        << u["reproduce"].get<std::string>() << "`\n";
+  }
+  return s.str();
+}
+
+void write_check_report(const std::string& dir, const nlohmann::json& report,
+                        const search::RunResult& r) {
+  std::filesystem::create_directories(dir);
+  for (const auto& cx : r.counterexamples)
+    write_atomically(dir + "/" + cert_name(cx.case_index), cx.outcome.certificate.dump(2) + "\n");
+  write_atomically(dir + "/report.json", report.dump(2) + "\n");
+  write_atomically(dir + "/report.md", check_markdown(report));
+}
+
+}  // namespace fim::report

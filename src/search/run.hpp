@@ -1,0 +1,54 @@
+// Running a claim over generated cases: decide each, shrink each counterexample (S7).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "claims/claim.hpp"
+#include "search/case_gen.hpp"
+
+namespace fim::search {
+
+struct RunOptions {
+  std::string variant = "stated";
+  int cases = 200;
+  std::uint64_t seed = 1;
+  int dim_lo = 1, dim_hi = 8;
+  Family family = Family::All;
+  linalg::Precision precision;
+  std::optional<int> only_case;            // --case K: run that case alone
+  int max_counterexamples = 5;             // shrunk and reported in full
+  std::function<void(int done, int total)> progress;
+};
+
+/// A certified counterexample: the case as generated and after shrinking (re-certified).
+struct Counterexample {
+  int case_index = 0;
+  claims::MatrixCase original, shrunk;
+  int shrink_steps = 0;
+  claims::Outcome outcome;  // of the shrunk case
+};
+
+struct RunResult {
+  std::array<int, 4> counts{};  // indexed by claims::Verdict
+  std::vector<double> tightness;
+  std::vector<Counterexample> counterexamples;
+  std::vector<std::pair<int, std::string>> undecided;  // case index, what was undecided
+  std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
+  double seconds = 0;
+  int count(claims::Verdict v) const { return counts[static_cast<std::size_t>(v)]; }
+};
+
+/// Decides `options.cases` cases of `claim` (or the one case `only_case`).
+RunResult run_cases(const claims::Claim& claim, const RunOptions& options);
+
+/// Greedy shrinking: moves to the first smaller case that is still certified VIOLATED, until none
+/// is (at most `budget` checks). Every accepted step is re-certified, never assumed.
+Counterexample shrink(const claims::Claim& claim, const std::string& variant,
+                      const rc::Shrinkable<claims::MatrixCase>& failing,
+                      const linalg::Precision& p, int budget = 400);
+
+}  // namespace fim::search

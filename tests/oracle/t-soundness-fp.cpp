@@ -1,0 +1,143 @@
+// Soundness of the binary64 enclosure routines against the exact inertia oracle (SPEC S10):
+// enclose_spectrum_fp (every eigenvalue and the gap), enclose_top_fp (lambda_1 and the gap),
+// enclose_norm_up on the binary64 rung, each also on norm balls (radius > 0), and enclose_gram's
+// radius against the exact Gram matrix. Zero misses allowed; a miss prints the matrix in hex
+// floats, shrinks it and fails. FIMCHECK_SEED / FIMCHECK_TEST_MULTIPLIER as in soundness.hpp.
+#include <chrono>
+#include <random>
+
+#include "linalg/enclose_spectrum.hpp"
+#include "linalg/enclose_top.hpp"
+#include "linalg/gram.hpp"
+#include "oracle/soundness.hpp"
+
+namespace {
+
+using Eigen::MatrixXd;
+using fim::linalg::Precision;
+using fim::linalg::SymMatrix;
+using fim::num::Rational;
+using namespace fim::oracle;
+
+std::vector<Routine> fp_routines() {
+  const Precision fp{53, 1e-10};
+  return {
+      {"enclose_spectrum_fp", {},
+       [](const MatrixXd& a, const ExactSym& ex) {
+         return check_spectrum_result(ex, fim::linalg::enclose_spectrum_fp({a, 0.0}), 0, "enclose_spectrum_fp");
+       }},
+      {"enclose_top_fp", {},
+       [](const MatrixXd& a, const ExactSym& ex) {
+         return check_top_result(ex, fim::linalg::enclose_top_fp({a, 0.0}), 0, "enclose_top_fp");
+       }},
+      {"enclose_norm_up(53 bits)", {},
+       [fp](const MatrixXd& a, const ExactSym& ex) {
+         return check_norm_result(ex, fim::linalg::enclose_norm_up({a, 0.0}, fp), 0, "enclose_norm_up");
+       }},
+      {"enclose_spectrum_fp, ball", [](const MatrixXd& a) { return radius_for(a) != 0; },
+       [](const MatrixXd& a, const ExactSym& ex) {
+         const double r = radius_for(a);
+         return check_spectrum_result(ex, fim::linalg::enclose_spectrum_fp({a, r}), r, "enclose_spectrum_fp");
+       }},
+      {"enclose_top_fp, ball", [](const MatrixXd& a) { return radius_for(a) != 0; },
+       [](const MatrixXd& a, const ExactSym& ex) {
+         const double r = radius_for(a);
+         return check_top_result(ex, fim::linalg::enclose_top_fp({a, r}), r, "enclose_top_fp");
+       }},
+      {"enclose_norm_up(53 bits), ball", [](const MatrixXd& a) { return radius_for(a) != 0; },
+       [fp](const MatrixXd& a, const ExactSym& ex) {
+         const double r = radius_for(a);
+         return check_norm_result(ex, fim::linalg::enclose_norm_up({a, r}, fp), r, "enclose_norm_up");
+       }},
+  };
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The exact value of sum_t x_t y_t for binary64 vectors (a dyadic rational).
+Rational exact_dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y) {
+  Rational s = 0;
+  for (Eigen::Index t = 0; t < x.size(); ++t)
+    if (x(t) != 0 && y(t) != 0) s += fim::num::to_rational(x(t)) * fim::num::to_rational(y(t));
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("soundness fp: adversarial matrices, n = 1..20") {
+  const auto t0 = std::chrono::steady_clock::now();
+  Tally tally;
+  run_soundness("fp adversarial", fim::search::adversarial(), 1, scaled_count(5000), fp_routines(), tally);
+  tally.print("soundness fp adversarial", seconds_since(t0));
+  CHECK(tally.total().misses == 0);
+}
+
+TEST_CASE("soundness fp: random matrices, n = 1..20") {
+  const auto t0 = std::chrono::steady_clock::now();
+  Tally tally;
+  run_soundness("fp random", fim::search::random(), 2, scaled_count(1500), fp_routines(), tally);
+  tally.print("soundness fp random", seconds_since(t0));
+  CHECK(tally.total().misses == 0);
+}
+
+// enclose_gram claims ||mid - K|| <= radius for the exact K = G G^T (n < d) or G^T G: checked
+// exactly as an inertia count of the dyadic matrix mid - K; and every enclosure computed from
+// the ball {mid, radius} must contain the exact eigenvalues of K.
+TEST_CASE("soundness fp: enclose_gram radius against the exact Gram matrix") {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::mt19937_64 rng(seed_from_env() ^ 0x6a09e667f3bcc908ULL);
+  std::normal_distribution<double> normal;
+  const long cases = scaled_count(120);
+  long misses = 0, positive_gaps = 0, enclosures = 0, not_ok = 0;
+  for (long c = 0; c < cases; ++c) {
+    const bool wide = rng() % 2 == 0;  // n < d: K = G G^T; else G^T G
+    const Eigen::Index small = 1 + static_cast<Eigen::Index>(rng() % 6);
+    const Eigen::Index large = 1 + static_cast<Eigen::Index>(rng() % (c % 4 == 0 ? 700 : 40));
+    const Eigen::Index n = wide ? small : std::max(small, large), d = wide ? std::max(small + 1, large) : small;
+    const int scale_pick = static_cast<int>(rng() % 6);
+    const int e = scale_pick == 0 ? -535 : scale_pick == 1 ? 500 : static_cast<int>(rng() % 41) - 20;
+    MatrixXd g(n, d);
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < d; ++j) g(i, j) = rng() % 7 == 0 ? 0.0 : std::ldexp(normal(rng), e);
+    const SymMatrix k = fim::linalg::enclose_gram(
+        n, d, [&](Eigen::Index r0, Eigen::Index h, Eigen::Index c0, Eigen::Index w, MatrixXd& out) {
+          out = g.block(r0, c0, h, w);
+        });
+    const Eigen::Index dim = k.dim();
+    REQUIRE(dim == std::min(n, d));
+    // The exact Gram matrix, and mid - K.
+    std::vector<std::vector<Rational>> exact(dim, std::vector<Rational>(dim)), diff = exact;
+    for (Eigen::Index i = 0; i < dim; ++i)
+      for (Eigen::Index j = 0; j <= i; ++j) {
+        const Rational v = wide ? exact_dot(g.row(i).transpose(), g.row(j).transpose()) : exact_dot(g.col(i), g.col(j));
+        exact[i][j] = exact[j][i] = v;
+        diff[i][j] = diff[j][i] = fim::num::to_rational(k.mid(i, j)) - v;
+      }
+    std::string why;
+    const ExactSym ek(exact);
+    CheckReport rep = check_norm_up(ExactSym(diff), k.radius, "enclose_gram radius (||mid - K|| <= radius)");
+    if (k.radius == fim::num::inf) ++not_ok;
+    const auto spec = fim::linalg::enclose_spectrum_fp(k);
+    const auto top = fim::linalg::enclose_top_fp(k);
+    not_ok += !spec.ok + !top.ok;
+    rep.merge(check_spectrum(ek, spec, "enclose_spectrum_fp(enclose_gram)"));
+    rep.merge(check_top(ek, top, "enclose_top_fp(enclose_gram)"));
+    enclosures += rep.enclosures;
+    positive_gaps += top.ok && top.gap && top.gap->lo > 0;
+    if (!rep.sound) {
+      ++misses;
+      std::string msg = "SOUNDNESS MISS in enclose_gram (case " + std::to_string(c) + ", n = " + std::to_string(n) +
+                        ", d = " + std::to_string(d) + ", radius " + hex(k.radius) + ")\n";
+      for (const auto& m : rep.misses) msg += "  " + m + "\n";
+      msg += "  G: " + hex_matrix(g) + "  mid: " + hex_matrix(k.mid);
+      std::printf("%s", msg.c_str());
+      FAIL_CHECK(msg);
+    }
+  }
+  std::printf("[soundness fp gram] Gram matrices %ld, enclosures checked %ld, misses %ld, ok==false %ld, "
+              "tops with certified gap > 0: %ld (%.1f s)\n",
+              cases, enclosures, misses, not_ok, positive_gaps, seconds_since(t0));
+  CHECK(misses == 0);
+}
