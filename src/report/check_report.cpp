@@ -73,6 +73,7 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
           {"tightness", tightness_stats(r.tightness)},
           {"counterexamples", cxs},
           {"undecided", undecided},
+          {"hypothesis_failures", r.hypothesis_failures},
           {"seconds", r.seconds}};
 }
 
@@ -87,6 +88,8 @@ std::string check_summary(const nlohmann::json& j) {
     s << "; tightness median " << j["tightness"]["median"].get<double>() << ", max "
       << j["tightness"]["max"].get<double>();
   s << "  (" << j["seconds"].get<double>() << " s)";
+  for (const auto& [why, count] : j["hypothesis_failures"].items())
+    s << "\n  hypothesis fails: " << why << " (" << count.get<int>() << " cases)";
   return s.str();
 }
 

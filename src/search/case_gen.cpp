@@ -1,6 +1,8 @@
 #include "search/case_gen.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "search/matrix_gen.hpp"
@@ -8,6 +10,10 @@
 namespace fim::search {
 using claims::MatrixCase;
 using Eigen::MatrixXd;
+
+namespace {
+constexpr double num_inf() { return std::numeric_limits<double>::infinity(); }
+}  // namespace
 
 namespace {
 
@@ -29,12 +35,13 @@ MatrixGen family_gen(Family family, int n) {
 }
 
 // Eigenvalues of a diagonal A: small integers / 8, with a repeated top, a near-degenerate top
-// (gap 2^-k relative, k up to 60) or a well-separated one; shrinks toward small integers.
+// (gap 2^-k relative, k up to 60), each one case in eight, or a well-separated one.
 rc::Gen<MatrixXd> diagonal_a(int n) {
   return rc::gen::map(
-      rc::gen::tuple(rc::gen::container<std::vector<int>>(static_cast<std::size_t>(n),
-                                                           rc::gen::inRange(-64, 65)),
-                     rc::gen::inRange(0, 4), rc::gen::inRange(0, 61)),
+      // resize: RapidCheck's inRange grows with the size parameter; spectra should not
+      rc::gen::resize(100, rc::gen::tuple(rc::gen::container<std::vector<int>>(
+                                              static_cast<std::size_t>(n), rc::gen::inRange(-64, 65)),
+                                          rc::gen::inRange(0, 8), rc::gen::inRange(0, 61))),
       [n](const std::tuple<std::vector<int>, int, int>& t) {
         const auto& [ints, kind, k] = t;
         MatrixXd a = MatrixXd::Zero(n, n);
@@ -68,6 +75,24 @@ rc::Gen<MatrixXd> perturbation(Family family, int n) {
   return rc::gen::weightedOneOf<MatrixXd>({{16, scaled}, {1, scalar}, {1, block}});
 }
 
+// For claims read in A's eigenbasis: E rescaled by a power of two (exact) so that its largest
+// entry is about 2^-s times the top gap of A (or A's spread when the top is repeated), s >= 1:
+// most cases then satisfy ||E|| < g/2 and the rest probe the hypothesis boundary.
+MatrixXd relative_to_gap(const MatrixXd& a, MatrixXd e, int s) {
+  const Eigen::VectorXd d = a.diagonal();
+  Eigen::Index top = 0;
+  const double l1 = d.maxCoeff(&top);
+  double l2 = -num_inf();
+  for (Eigen::Index j = 0; j < d.size(); ++j)
+    if (j != top) l2 = std::max(l2, d(j));
+  double scale = l1 - l2;
+  if (!(scale > 0) || !std::isfinite(scale)) scale = std::max(1.0, d.cwiseAbs().maxCoeff());
+  const double e_max = e.cwiseAbs().maxCoeff();
+  if (!(e_max > 0) || !std::isfinite(e_max)) return e;
+  const int shift = static_cast<int>(std::lround(std::log2(scale / e_max))) - s;
+  return std::ldexp(1.0, std::clamp(shift, -1000, 1000)) * e;
+}
+
 }  // namespace
 
 Family parse_family(const std::string& name) {
@@ -78,9 +103,14 @@ Family parse_family(const std::string& name) {
 }
 
 rc::Gen<MatrixCase> cases(Family family, int dim_lo, int dim_hi, bool diag_a) {
-  return rc::gen::mapcat(dimension_range(dim_lo, dim_hi), [=](int n) {
-    const MatrixGen a = diag_a ? diagonal_a(n) : family_gen(family, n);
-    return rc::gen::map(rc::gen::pair(a, perturbation(family, n)),
+  return rc::gen::mapcat(rc::gen::resize(100, dimension_range(dim_lo, dim_hi)), [=](int n) {
+    if (diag_a)
+      return rc::gen::map(rc::gen::tuple(diagonal_a(n), perturbation(family, n), rc::gen::inRange(1, 31)),
+                          [](const std::tuple<MatrixXd, MatrixXd, int>& t) {
+                            const auto& [a, e, s] = t;
+                            return MatrixCase{a, relative_to_gap(a, e, s)};
+                          });
+    return rc::gen::map(rc::gen::pair(family_gen(family, n), perturbation(family, n)),
                         [](const std::pair<MatrixXd, MatrixXd>& p) { return MatrixCase{p.first, p.second}; });
   });
 }

@@ -50,6 +50,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     ++r.bits_used[rung(out.bits)];
     if (out.tightness) r.tightness.push_back(*out.tightness);
     if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
+    if (out.verdict == Verdict::HypothesisFails) ++r.hypothesis_failures[out.where];
     if (out.verdict == Verdict::Violated &&
         static_cast<int>(r.counterexamples.size()) < o.max_counterexamples) {
       Counterexample cx = shrink(claim, o.variant, shrinkable, o.precision);

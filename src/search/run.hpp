@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ struct RunResult {
   std::vector<double> tightness;
   std::vector<Counterexample> counterexamples;
   std::vector<std::pair<int, std::string>> undecided;  // case index, what was undecided
+  std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases
   std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
   double seconds = 0;
   int count(claims::Verdict v) const { return counts[static_cast<std::size_t>(v)]; }

@@ -1,0 +1,4 @@
+// directional: property tests of the claim and its false variants (proofs/directional.md).
+#include "claim_properties.hpp"
+
+int main() { return fim::props::run_claim_properties("directional"); }
