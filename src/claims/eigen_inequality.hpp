@@ -2,10 +2,12 @@
 // interval type (binary64 Ival or MPFI), with a certificate for a violation (S8).
 #pragma once
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "claims/claim.hpp"
+#include "claims/exact_ties.hpp"
 #include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
 #include "report/enclosure_json.hpp"
@@ -49,13 +51,35 @@ std::string exact_text(const num::MpReal& x);
 nlohmann::json linear_certificate(const std::string& claim, const Variant& v, const MatrixCase& c,
                                   const LinearIneq& q, const nlohmann::json& bounds);
 
-/// Decides every inequality; the first violated one (or else the first undecided one) is reported.
+inline bool finite(const num::Ival& x) { return x.is_finite(); }
+inline bool finite(const num::MpIval& x) { return boost::multiprecision::isfinite(lower(x)) && boost::multiprecision::isfinite(upper(x)); }
+
+/// The exact values of every eigenvalue q names, when all are rational (exact ties); else nullopt.
+template <class I>
+std::optional<std::vector<num::Rational>> rational_terms(const LinearIneq& q, const PairSpectra<I>& s,
+                                                         ExactCase& exact) {
+  std::vector<num::Rational> values;
+  for (const auto* side : {&q.lhs, &q.rhs})
+    for (const EigTerm& t : *side) {
+      const I& x = s.of(t.matrix)[t.index - 1];
+      auto r = rational_eigenvalue(exact, t.matrix, t.index, num::lower_rational(x), num::upper_rational(x));
+      if (!r) return std::nullopt;
+      values.push_back(*r);
+    }
+  return values;
+}
+
+/// Decides every inequality from the enclosures; an overlap is retried exactly when the eigenvalues
+/// involved are rational. The first violated inequality (or else the first undecided) is reported,
+/// a violation with its certificate.
 template <class I>
 Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>& s,
                       const std::string& claim, const Variant& v, const MatrixCase& c) {
   Outcome out;
   out.verdict = Verdict::Holds;
+  ExactCase exact(c);
   for (const LinearIneq& q : ineqs) {
+    if (out.verdict == Verdict::Violated) break;
     if (!std::isfinite(q.constant)) {  // the claim's constant overflowed binary64: not decidable here
       if (out.verdict == Verdict::Holds) out = {Verdict::Undecided, 53, q.where + ": constant overflows"};
       continue;
@@ -63,21 +87,36 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
     I lhs = I(0), rhs = I(q.constant);
     for (const EigTerm& t : q.lhs) lhs = lhs + I(t.coef) * s.of(t.matrix)[t.index - 1];
     for (const EigTerm& t : q.rhs) rhs = rhs + I(t.coef) * s.of(t.matrix)[t.index - 1];
-    const Verdict verdict = decide_le(lhs, rhs);
-    if (verdict == Verdict::Holds || out.verdict == Verdict::Violated) continue;
+    Verdict verdict = decide_le(lhs, rhs);
+    // certificate bounds: lhs terms from below, rhs terms from above (exact values after a tie)
+    std::vector<std::string> bound_text;
+    std::string how;
+    if (verdict == Verdict::Undecided && finite(lhs) && finite(rhs))
+      if (const auto r = rational_terms(q, s, exact)) {
+        num::Rational l = 0, rr = num::to_rational(q.constant);
+        std::size_t k = 0;
+        for (const EigTerm& t : q.lhs) l += num::to_rational(t.coef) * (*r)[k++];
+        for (const EigTerm& t : q.rhs) rr += num::to_rational(t.coef) * (*r)[k++];
+        for (const auto& x : *r) bound_text.push_back(num::rational_text(x));
+        verdict = l <= rr ? Verdict::Holds : Verdict::Violated;
+        how = " (exact: rational eigenvalues)";
+      }
+    if (verdict == Verdict::Violated && bound_text.empty()) {
+      for (const EigTerm& t : q.lhs) bound_text.push_back(exact_text(lower(s.of(t.matrix)[t.index - 1])));
+      for (const EigTerm& t : q.rhs) bound_text.push_back(exact_text(upper(s.of(t.matrix)[t.index - 1])));
+    }
+    if (verdict == Verdict::Holds) continue;
     if (verdict == Verdict::Undecided && out.verdict == Verdict::Undecided) continue;
     out.verdict = verdict;
-    out.where = q.where;
+    out.where = q.where + how;
     out.evidence = {{"lhs", to_json(lhs)}, {"rhs", to_json(rhs)}};
     if (verdict != Verdict::Violated) continue;
-    // one-sided bounds: lhs terms from below, rhs terms from above (coefficients are >= 0)
     nlohmann::json bounds = nlohmann::json::array();
+    std::size_t k = 0;
     for (const EigTerm& t : q.lhs)
-      bounds.push_back({{"matrix", t.matrix}, {"index", t.index},
-                        {"lower", exact_text(lower(s.of(t.matrix)[t.index - 1]))}});
+      bounds.push_back({{"matrix", t.matrix}, {"index", t.index}, {"lower", bound_text[k++]}});
     for (const EigTerm& t : q.rhs)
-      bounds.push_back({{"matrix", t.matrix}, {"index", t.index},
-                        {"upper", exact_text(upper(s.of(t.matrix)[t.index - 1]))}});
+      bounds.push_back({{"matrix", t.matrix}, {"index", t.index}, {"upper", bound_text[k++]}});
     out.certificate = linear_certificate(claim, v, c, q, bounds);
   }
   return out;

@@ -468,21 +468,40 @@ MatrixGen any(DimGen dims) {
   return gen::weightedOneOf<MatrixXd>({{3, adversarial(dims)}, {1, random(dims)}});
 }
 
-namespace {
-MatrixGen large_unscaled(DimGen dims) {
+MatrixGen block_diagonal(MatrixGen blocks, DimGen dims) {
+  return gen::mapcat(dims, [blocks](int n) {
+    return gen::map(gen::tuple(gen::container<std::vector<MatrixXd>>(static_cast<std::size_t>(n), blocks),
+                               nat(0, 2), perm_keys(n)),
+                    [n](const auto& t) {
+                      std::vector<MatrixXd> bs = std::get<0>(t);
+                      if (std::get<1>(t) == 0 && bs.size() >= 2) bs[1] = bs[0];  // exact repeat
+                      MatrixXd a = MatrixXd::Zero(n, n);
+                      int at = 0;
+                      for (const MatrixXd& b : bs) {
+                        if (at >= n) break;
+                        const int m = std::min(static_cast<int>(b.rows()), n - at);
+                        a.block(at, at, m, m) = b.topLeftCorner(m, m);
+                        at += m;
+                      }
+                      return finish(permute(a, std::get<2>(t)));
+                    });
+  });
+}
+
+MatrixGen large_structured(DimGen dims) {
+  const MatrixGen bd = block_diagonal(any(dimension(16)), dims);
+  return gen::weightedOneOf<MatrixXd>({{2, bd}, {1, scaled_variant(bd)}});
+}
+
+MatrixGen large_dense(DimGen dims) {
   return gen::weightedOneOf<MatrixXd>({{2, signed_variant(hadamard_repeated(dims, 128))},
                                        {2, signed_variant(near_degenerate(dims))},
-                                       {1, block_repeat(dims)},
                                        {1, signed_variant(rank_deficient(dims))},
-                                       {1, clusters(dims)},
-                                       {1, spiked(dims)},
-                                       {1, wishart(dims)}});
+                                       {1, block_repeat(dims)}});
 }
-}  // namespace
 
 MatrixGen large(DimGen dims) {
-  return gen::weightedOneOf<MatrixXd>({{2, scaled_variant(large_unscaled(dims))}, {4, large_unscaled(dims)}});
+  return gen::weightedOneOf<MatrixXd>({{5, large_structured(dims)}, {1, large_dense(dims)}});
 }
-
 
 }  // namespace fim::search

@@ -89,9 +89,19 @@ MatrixGen random(DimGen dims = dimension());
 MatrixGen adversarial(DimGen dims = dimension());
 /// Adversarial three times out of four, random otherwise.
 MatrixGen any(DimGen dims = dimension());
-/// The families that scale to large n (n > 128, the Lanczos path of enclose_top_fp) with an exact
-/// oracle still affordable: Hadamard (m up to 128), near-degenerate, block repeats, rank
-/// deficient, clusters, spiked and Wishart, a third of them at extreme scales (scaled_variant).
+/// A permuted direct sum of independent blocks drawn from `blocks`, filling dimension n (the
+/// last block cut to fit, a principal submatrix), with block 1 sometimes an exact copy of block 0
+/// (eigenvalues repeated across blocks, the top one included): large matrices whose exact
+/// inertia is cheap (the oracle splits them into components).
+MatrixGen block_diagonal(MatrixGen blocks, DimGen dims = dimension_range(130, 160));
+/// Large structured matrices (n > 128, the Lanczos path of enclose_top_fp): block_diagonal of
+/// any(dimension(16)) blocks, a third of them at extreme scales (scaled_variant).
+MatrixGen large_structured(DimGen dims = dimension_range(130, 160));
+/// Large dense matrices whose exact oracle is still affordable (small-integer or short-mantissa
+/// entries): Hadamard with m up to 128 (lambda_1 = lambda_2), near-degenerate, rank deficient
+/// and block repeats, with signs. Expect about a second per exact count at n = 150.
+MatrixGen large_dense(DimGen dims = dimension_range(130, 160));
+/// large_structured five times out of six, large_dense otherwise.
 MatrixGen large(DimGen dims = dimension_range(130, 160));
 
 }  // namespace fim::search

@@ -305,4 +305,47 @@ inline double radius_pow2_for(const Eigen::MatrixXd& a) {
   return std::max(0x1p-1074, std::ldexp(1.0, std::ilogb(m) - k));
 }
 
+/// certify_lambda_min_lower on X = A and on X = A - (mu - t) I, mu an unverified estimate of
+/// lambda_min(A) and t = +-2^-k max |a_ij| (k from a hash), so that X is nearly singular, either
+/// side: every returned bound L must satisfy lambda_min(X) >= L <=> count_below(X, L) = 0.
+/// A failed certificate (nullopt) claims nothing; it is counted as ok == false only when X is
+/// exactly positive definite (a certificate was possible).
+inline Outcome check_cholesky_certificates(const Eigen::MatrixXd& a, const ExactSym& ex,
+                                           const std::function<std::optional<double>(const Eigen::MatrixXd&)>& certify,
+                                           const std::string& name) {
+  Outcome o;
+  std::vector<Eigen::MatrixXd> xs = {a};
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(a, Eigen::EigenvaluesOnly);
+  const double m = a.cwiseAbs().maxCoeff();
+  if (es.info() == Eigen::Success && std::isfinite(es.eigenvalues()(0)) && m > 0 && std::isfinite(m)) {
+    const std::uint64_t h = matrix_hash(a);
+    const double t = std::ldexp(m, -static_cast<int>(8 + (h >> 20) % 50)) * ((h >> 8) % 2 ? 1.0 : -1.0);
+    Eigen::MatrixXd x = a;
+    x.diagonal().array() -= es.eigenvalues()(0) - t;
+    if (x.allFinite()) xs.push_back(x);
+  }
+  for (const Eigen::MatrixXd& x : xs) {
+    ++o.results;
+    const std::optional<double> l = certify(x);
+    const ExactSym exx = &x == &xs.front() ? ex : ExactSym(x);
+    if (!l) {  // counted as a failure only when X is exactly positive definite
+      const Inertia at0 = exx.inertia(0);
+      if (at0.neg == 0 && at0.zero == 0) ++o.not_ok;
+      continue;
+    }
+    o.detail += " lambda_min >= " + hex(*l);
+    ++o.report.enclosures;
+    if (std::isnan(*l)) {
+      o.report.miss(name + ": returned NaN");
+      continue;
+    }
+    if (*l == -num::inf) continue;
+    const int below = exx.count_below(num::to_rational(*l));
+    if (below != 0)
+      o.report.miss(name + ": lambda_min(X) >= " + hex(*l) + " fails: count_below = " + std::to_string(below) +
+                    " for X =\n" + hex_matrix(x));
+  }
+  return o;
+}
+
 }  // namespace fim::oracle

@@ -1,11 +1,13 @@
 // Soundness of the binary64 enclosure routines against the exact inertia oracle (SPEC S10):
 // enclose_spectrum_fp (every eigenvalue and the gap), enclose_top_fp (lambda_1 and the gap),
-// enclose_norm_up on the binary64 rung, each also on norm balls (radius > 0), and enclose_gram's
-// radius against the exact Gram matrix. Zero misses allowed; a miss prints the matrix in hex
+// enclose_norm_up on the binary64 rung, each also on norm balls (radius > 0), the Cholesky
+// certificate certify_lambda_min_lower on nearly singular shifts, and enclose_gram's radius
+// against the exact Gram matrix. Zero misses allowed; a miss prints the matrix in hex
 // floats, shrinks it and fails. FIMCHECK_SEED / FIMCHECK_TEST_MULTIPLIER as in soundness.hpp.
 #include <chrono>
 #include <random>
 
+#include "linalg/cholesky_certify.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
@@ -22,6 +24,10 @@ using namespace fim::oracle;
 std::vector<Routine> fp_routines() {
   const Precision fp{53, 1e-10};
   return {
+      {"certify_lambda_min_lower", {},
+       [](const MatrixXd& a, const ExactSym& ex) {
+         return check_cholesky_certificates(a, ex, fim::linalg::certify_lambda_min_lower, "certify_lambda_min_lower");
+       }},
       {"enclose_spectrum_fp", {},
        [](const MatrixXd& a, const ExactSym& ex) {
          return check_spectrum_result(ex, fim::linalg::enclose_spectrum_fp({a, 0.0}), 0, "enclose_spectrum_fp");

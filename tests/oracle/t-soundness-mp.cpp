@@ -62,7 +62,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 TEST_CASE("soundness mp: adversarial and random matrices, n = 1..12") {
   const auto t0 = std::chrono::steady_clock::now();
   Tally tally;
-  run_soundness("mp any", fim::search::any(fim::search::dimension(12)), 3, scaled_count(3000), mp_routines(), tally);
+  run_soundness("mp any", fim::search::any(fim::search::dimension(12)), 3, scaled_count(3500), mp_routines(), tally);
   tally.print("soundness mp", seconds_since(t0));
   CHECK(tally.total().misses == 0);
 }
