@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# fimcheck check / verify-cert from the command line: exit codes (S9), report files written
+# atomically, certificates confirmed, tampered ones refuted, malformed ones rejected.
+set -u
+FIM="$1"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { echo "  ok   $1"; passed=$((passed + 1)); }
+bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
+expect_exit() {  # expect_exit CODE NAME CMD...
+  local want=$1 name=$2; shift 2
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$tmp/err")"; fi
+}
+
+expect_exit 0 "directional as stated, 300 cases" "$FIM" check directional --cases 300 --seed 1
+expect_exit 1 "false variant directional/upper finds a counterexample" \
+  "$FIM" check directional --variant upper --cases 300 --seed 1 --report "$tmp/rep"
+for f in report.json report.md; do
+  [ -s "$tmp/rep/$f" ] && ok "report writes $f" || bad "report lacks $f"
+done
+ls "$tmp/rep" | grep -q '\.tmp-' && bad "temporary file left behind" || ok "no temporary files left"
+cert=$(ls "$tmp"/rep/cert-*.json 2>/dev/null | head -1)
+if [ -n "$cert" ]; then
+  ok "certificate written: $(basename "$cert")"
+  expect_exit 0 "verify-cert confirms it" "$FIM" verify-cert "$cert"
+  # tamper: move the first lower bound far up (claims a larger eigenvalue than the truth)
+  /usr/bin/python3 - "$cert" "$tmp/tampered.json" <<'PY'
+import json, sys
+from fractions import Fraction
+c = json.load(open(sys.argv[1]))
+b = c["bounds"][0]
+side = "lower" if "lower" in b else "upper"
+v = Fraction(b[side])
+b[side] = str(v + (abs(v) + 1) * (1 if side == "lower" else -1))
+json.dump(c, open(sys.argv[2], "w"))
+PY
+  expect_exit 1 "verify-cert refutes a tampered certificate" "$FIM" verify-cert "$tmp/tampered.json"
+  echo '{"fimcheck_certificate": 1, "kind": "linear-eigenvalue-inequality"}' > "$tmp/malformed.json"
+  expect_exit 2 "verify-cert rejects a malformed certificate" "$FIM" verify-cert "$tmp/malformed.json"
+  echo 'not json' > "$tmp/garbage.json"
+  expect_exit 2 "verify-cert rejects a file that is not JSON" "$FIM" verify-cert "$tmp/garbage.json"
+else
+  bad "no certificate written"
+fi
+reproduce=$(/usr/bin/python3 -c "import json;print(json.load(open('$tmp/rep/report.json'))['counterexamples'][0]['reproduce'])")
+expect_exit 1 "the reproduce command refinds the counterexample" $(echo "$reproduce" | sed "s|^fimcheck|$FIM|")
+expect_exit 2 "unknown claim" "$FIM" check nonsense
+expect_exit 2 "unknown variant" "$FIM" check weyl --variant nonsense
+expect_exit 2 "malformed --dim" "$FIM" check weyl --dim 5..2
+expect_exit 0 "--list-variants" "$FIM" check remainder --list-variants
+"$FIM" check remainder --cases 50 --json > "$tmp/j.json"
+/usr/bin/python3 -c "
+import json; j = json.load(open('$tmp/j.json'))
+assert set(j['counts']) == {'HOLDS', 'VIOLATED', 'UNDECIDED', 'HYPOTHESIS_FAILS'}
+assert sum(j['counts'].values()) == 50" && ok "--json counts all four verdicts" || bad "--json report malformed"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
