@@ -15,6 +15,12 @@ double dot_error_up(double t, Eigen::Index k, Eigen::Index h) {
   return (g / (Ival(1.0) - g) * (Ival(t) + keta) + keta).hi;
 }
 
+double nonneg_sum_up(double computed, Eigen::Index terms) {
+  if (!std::isfinite(computed)) return num::inf;
+  const Ival k(static_cast<double>(terms));
+  return ((Ival(computed) + k * Ival(num::eta)) / (Ival(1.0) - Ival(num::gamma_up(terms)))).hi;
+}
+
 Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Index k) {
   const Ival g = Ival(num::gamma_up(static_cast<std::size_t>(k)));
   const double factor = (g / (Ival(1.0) - g)).hi;
@@ -30,17 +36,13 @@ Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Inde
 }
 
 namespace {
-// Upward sum of |entries| along a row (axis 1) or column (axis 0), the maximum over the other axis.
+// Upper bound of the largest sum of |entries| along a row (rows) or column: the bound of Lemma 1
+// is increasing in the computed sum, so it is applied once to the largest computed sum.
 double max_abs_line_sum_up(const Eigen::MatrixXd& m, bool rows) {
-  double best = 0;
-  const Eigen::Index outer = rows ? m.rows() : m.cols(), inner = rows ? m.cols() : m.rows();
-  for (Eigen::Index a = 0; a < outer; ++a) {
-    double s = 0;
-    for (Eigen::Index b = 0; b < inner; ++b)
-      s = num::add_up(s, std::fabs(rows ? m(a, b) : m(b, a)));
-    if (!(s <= best)) best = s;  // also propagates NaN as a non-finite result
-  }
-  return std::isnan(best) ? num::inf : best;
+  if (m.size() == 0) return 0;
+  if (!m.allFinite()) return num::inf;
+  const double best = rows ? m.cwiseAbs().rowwise().sum().maxCoeff() : m.cwiseAbs().colwise().sum().maxCoeff();
+  return nonneg_sum_up(best, rows ? m.cols() : m.rows());
 }
 }  // namespace
 
@@ -51,10 +53,7 @@ double norm2_up(const Eigen::MatrixXd& m) {
 }
 
 double frobenius_up(const Eigen::MatrixXd& m) {
-  double s = 0;
-  for (Eigen::Index j = 0; j < m.cols(); ++j)
-    for (Eigen::Index i = 0; i < m.rows(); ++i) s = num::add_up(s, num::mul_up(m(i, j), m(i, j)));
-  return std::isnan(s) ? num::inf : num::sqrt_up(s);
+  return num::sqrt_up(nonneg_sum_up(m.squaredNorm(), m.size()));
 }
 
 Ival dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y) {
@@ -70,9 +69,7 @@ Ival norm2(const Eigen::VectorXd& v) {
 }
 
 double abs_sum_up(const Eigen::Ref<const Eigen::VectorXd>& v) {
-  double s = 0;
-  for (Eigen::Index i = 0; i < v.size(); ++i) s = num::add_up(s, std::fabs(v(i)));
-  return std::isnan(s) ? num::inf : s;
+  return nonneg_sum_up(v.cwiseAbs().sum(), v.size());
 }
 
 bool all_finite(const Eigen::MatrixXd& m) { return m.allFinite(); }

@@ -12,6 +12,10 @@ namespace fim::linalg {
 /// +inf when t is not finite.
 double dot_error_up(double t, Eigen::Index k, Eigen::Index h);
 
+/// Upper bound of an exact sum of `terms` nonnegative terms (products of binary64 numbers, or the
+/// numbers themselves) from its value computed in any order (Lemma 1: S <= (t + k eta) / (1 - gamma_k)).
+double nonneg_sum_up(double computed, Eigen::Index terms);
+
 /// Entrywise upper bound of |fl(A B) - A B| from the computed |A| |B| (inner length k), any
 /// blocking (Lemma 1, Corollary 1a).
 Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Index k);

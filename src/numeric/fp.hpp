@@ -1,6 +1,8 @@
 // Binary64 facts the certified fast path relies on (proofs/linear-algebra.md, section 1).
 #pragma once
+#include <bit>
 #include <cfloat>
+#include <cstdint>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -21,10 +23,16 @@ inline constexpr double unit_roundoff = 0x1p-53;
 inline constexpr double eta = 0x1p-1074;
 inline constexpr double inf = std::numeric_limits<double>::infinity();
 
-/// The next binary64 value above x (identity on +inf and NaN).
-inline double next_up(double x) { return std::nextafter(x, inf); }
+/// The next binary64 value above x (identity on +inf and NaN), by stepping the bit pattern:
+/// the same result as std::nextafter(x, inf), without a library call on the hot path.
+inline double next_up(double x) {
+  if (!(x < inf)) return x;  // +inf, NaN
+  if (x == 0) return 0x1p-1074;
+  const auto bits = std::bit_cast<std::uint64_t>(x);
+  return std::bit_cast<double>(x > 0 ? bits + 1 : bits - 1);
+}
 /// The next binary64 value below x (identity on -inf and NaN).
-inline double next_down(double x) { return std::nextafter(x, -inf); }
+inline double next_down(double x) { return -next_up(-x); }
 
 /// True when this process rounds binary64 to nearest (ties to even) with subnormals kept (no
 /// flush-to-zero, no denormals-are-zero): the arithmetic every bound in proofs/ assumes.

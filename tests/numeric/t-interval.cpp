@@ -104,3 +104,14 @@ TEST_CASE("TwoSum overflow inside add_down widens instead of lying") {
   const Ival s = Ival(a) + Ival(b);
   CHECK(encloses(s, to_rational(a) + to_rational(b)));
 }
+
+TEST_CASE("next_up / next_down agree with std::nextafter on hard values") {
+  for (double a : hard_values())
+    for (double x : {a, -a}) {
+      CHECK(fim::num::next_up(x) == std::nextafter(x, fim::num::inf));
+      CHECK(fim::num::next_down(x) == std::nextafter(x, -fim::num::inf));
+    }
+  CHECK(fim::num::next_up(-0x1p-1074) == 0.0);
+  CHECK(fim::num::next_up(DBL_MAX) == fim::num::inf);
+  CHECK(fim::num::next_down(-DBL_MAX) == -fim::num::inf);
+}
