@@ -30,6 +30,7 @@ class Directional final : public Claim {
  public:
   std::string name() const override { return "directional"; }
   bool diagonal_a() const override { return true; }
+  // False variants: proofs/directional.md section 5 (upper = V2, bottom = V3, double = V4).
   std::vector<Variant> variants() const override {
     return {{"stated", "lambda_1(A+E) >= lambda_1(A) + v_1^T E v_1 for every unit top eigenvector v_1", true},
             {"upper", "lambda_1(A+E) <= lambda_1(A) + v_1^T E v_1", false},

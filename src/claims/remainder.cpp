@@ -95,6 +95,8 @@ class Remainder final : public Claim {
  public:
   std::string name() const override { return "remainder"; }
   bool diagonal_a() const override { return true; }
+  // False variants: proofs/remainder.md section 5 (small-constant: V1 with 1/64, no-norm-hypothesis
+  // = V2, fourth-power = V4); the hypotheses are decided first (section 3.2).
   std::vector<Variant> variants() const override {
     return {{"stated", "g > 0 and ||E|| < g/2 imply |R3| <= 2 ||E||^3 / (g (g - 2||E||))", true},
             {"small-constant", "|R3| <= (1/64) ||E||^3 / (g (g - 2||E||)) (constant too small)", false},

@@ -19,6 +19,7 @@ bool scalar_matrix(const Eigen::MatrixXd& e) {
 class Weyl final : public Claim {
  public:
   std::string name() const override { return "weyl"; }
+  // False variants: proofs/weyl.md section 5 (index-shift = V1, lower-top = V2, half-top = V4).
   std::vector<Variant> variants() const override {
     return {{"stated",
              "lambda_{i+j-1}(A+E) <= lambda_i(A) + lambda_j(E) for i + j - 1 <= n, and "

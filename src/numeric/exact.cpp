@@ -1,5 +1,6 @@
 #include "numeric/exact.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <mpfr.h>
@@ -29,10 +30,15 @@ Rational parse_rational(const std::string& text) {
     exp10 -= static_cast<long>(s.size() - dot - 1);
     s.erase(dot, 1);
   }
-  if (!s.empty() && s[0] == '+') s.erase(0, 1);
-  if (s.empty() || s.find_first_not_of("-0123456789") != std::string::npos || std::labs(exp10) > 100000)
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.erase(0, 1);
+  }
+  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || std::labs(exp10) > 100000)
     throw std::invalid_argument("not an exact number: '" + text + "'");
-  const Rational mant{bmp::mpz_int(s)};
+  s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));  // a leading 0 would mean octal
+  const Rational mant{negative ? bmp::mpz_int(-bmp::mpz_int(s)) : bmp::mpz_int(s)};
   const Rational ten{bmp::pow(bmp::mpz_int(10), static_cast<unsigned>(std::labs(exp10)))};
   return exp10 >= 0 ? Rational(mant * ten) : Rational(mant / ten);
 }

@@ -153,7 +153,8 @@ std::vector<Token> tokenize(const std::string& s) {
     const char c = s[i];
     Token::Kind kind = Token::Symbol;
     if (is_digit(c) || c == '.') {
-      i = scan_number(s, i), kind = Token::Number;
+      i = scan_number(s, i);
+      kind = Token::Number;
     } else if (is_name_start(c)) {
       while (i < s.size() && is_name_char(s[i])) ++i;
       kind = Token::Name;
@@ -212,7 +213,8 @@ class Parser {
     n->op = op;
     n->depth = 1 + std::max(a ? a->depth : 0, b ? b->depth : 0);
     if (n->depth > kMaxDepth) throw BoundExprError(pos, "expression nested too deeply");
-    n->a = std::move(a), n->b = std::move(b);
+    n->a = std::move(a);
+    n->b = std::move(b);
     return n;
   }
 
@@ -317,7 +319,10 @@ class Parser {
     if (!at_symbol('(')) throw BoundExprError(peek().pos, "expected '(' after '" + t.text + "'");
     take();
     std::vector<NodePtr> args{expr()};
-    while (at_symbol(',')) take(), args.push_back(expr());
+    while (at_symbol(',')) {
+      take();
+      args.push_back(expr());
+    }
     close();
     if (static_cast<int>(args.size()) != f.arity)
       throw BoundExprError(t.pos, t.text + " takes " + std::to_string(f.arity) +
@@ -438,7 +443,7 @@ const I& lookup(const std::map<std::string, I>& vars, const std::string& name) {
 template <class I>
 I eval_node(const BoundNode& n, const std::map<std::string, I>& vars);
 
-/// Encloses the binary operation n.op over the enclosures of its operands.
+/// Encloses the binary operation op over the enclosures x and y of its operands.
 template <class I>
 I eval_binary(Op op, const I& x, const I& y) {
   switch (op) {

@@ -29,7 +29,7 @@ namespace fim::search {
 class BoundExprError : public std::invalid_argument {
  public:
   BoundExprError(std::size_t position, const std::string& reason);
-  std::size_t position;  // 1-based column of the offending character (length + 1 at the end)
+  std::size_t position;  // 1-based column (byte) of the offending token; length + 1 at the end
   std::string reason;    // the message without the "EXPR: position P: " prefix
 };
 

@@ -115,3 +115,15 @@ TEST_CASE("next_up / next_down agree with std::nextafter on hard values") {
   CHECK(fim::num::next_up(DBL_MAX) == fim::num::inf);
   CHECK(fim::num::next_down(-DBL_MAX) == -fim::num::inf);
 }
+
+TEST_CASE("parse_rational reads decimals exactly, leading zeros included") {
+  using fim::num::parse_rational;
+  CHECK(parse_rational("0.123") == Rational(123) / 1000);
+  CHECK(parse_rational("000.0533") == Rational(533) / 10000);
+  CHECK(parse_rational("-0.08") == Rational(-8) / 100);
+  CHECK(parse_rational("1e-3") == Rational(1) / 1000);
+  CHECK(parse_rational("-17/6") == Rational(-17) / 6);
+  CHECK(parse_rational("0") == 0);
+  CHECK_THROWS(parse_rational("1.2.3"));
+  CHECK_THROWS(parse_rational("abc"));
+}
