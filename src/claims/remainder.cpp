@@ -2,6 +2,7 @@
 // R3 = lambda_1(A+E) - lambda_1 - e_11 - sum_{j>=2} e_1j^2 / (lambda_1 - lambda_j)
 // (proofs/remainder.md). Checked in A's eigenbasis: A diagonal, e_ij = E_ij exactly.
 #include <cmath>
+#include <type_traits>
 
 #include "claims/claim.hpp"
 #include "claims/eigen_inequality.hpp"
@@ -39,7 +40,8 @@ I norm_from(const std::vector<I>& eig_e) {
   const I top = eig_e.front(), neg_bottom = I(0) - eig_e.back();
   const auto lo = std::max({decltype(lower(top))(0), lower(top), lower(neg_bottom)});
   const auto hi = std::max(upper(top), upper(neg_bottom));
-  return I(lo, hi);
+  if constexpr (std::is_same_v<I, MpIval>) return num::to_mp(lo, hi);  // not Boost's MpIval(lo, hi)
+  else return I(lo, hi);
 }
 
 template <class I>

@@ -29,6 +29,7 @@ std::optional<Spectrum> spectrum_if_diagonal(const SymMatrix& a) {
 // (Lemma 1, inner length n + 1 for both: the extra term is -v_ij d_j, resp. -1 on the diagonal).
 Spectrum enclose_spectrum_fp(const SymMatrix& a) {
   if (auto exact = spectrum_if_diagonal(a)) return *exact;
+  if (const int k = exact_scale_exponent(a)) return scaled(enclose_spectrum_fp(scaled(a, k)), -k);
   Spectrum out;
   const Eigen::Index n = a.dim();
   const ApproxEigen e = approx_eigh(a.mid);

@@ -45,22 +45,22 @@ SpectrumMp enclose_spectrum_mpi(const MpMatrix& a) {
 
   MpMatrix vi(n, n);
   for (Eigen::Index j = 0; j < n; ++j)
-    for (Eigen::Index i = 0; i < n; ++i) vi(i, j) = MpIval(v(i, j));
+    for (Eigen::Index i = 0; i < n; ++i) vi(i, j) = num::to_mp(v(i, j));
   Eigen::Matrix<MpIval, Eigen::Dynamic, 1> di(n);
-  for (Eigen::Index i = 0; i < n; ++i) di(i) = MpIval(d(i));
+  for (Eigen::Index i = 0; i < n; ++i) di(i) = num::to_mp(d(i));
 
   const MpMatrix r = a * vi - vi * di.asDiagonal();
   MpMatrix f = vi.transpose() * vi;
   for (Eigen::Index i = 0; i < n; ++i) f(i, i) -= 1;
   const MpIval norm_r = frobenius(r);
-  const MpIval alpha = MpIval(upper(frobenius(f)));
+  const MpIval alpha = num::to_mp(upper(frobenius(f)));
   if (!(upper(alpha) < 1)) return out;
   MpIval max_d = 0;
   for (Eigen::Index i = 0; i < n; ++i)
-    if (upper(abs(di(i))) > upper(max_d)) max_d = MpIval(upper(abs(di(i))));
-  const MpIval delta = MpIval(upper(alpha * max_d + sqrt(1 + alpha) * norm_r));
-  const MpIval theta = 1 + MpIval(-upper(alpha), upper(alpha));
-  const MpIval pm(-upper(delta), upper(delta));
+    if (upper(abs(di(i))) > upper(max_d)) max_d = num::to_mp(upper(abs(di(i))));
+  const MpIval delta = num::to_mp(upper(alpha * max_d + sqrt(1 + alpha) * norm_r));
+  const MpIval theta = 1 + num::to_mp(-upper(alpha), upper(alpha));
+  const MpIval pm = num::to_mp(-upper(delta), upper(delta));
   for (Eigen::Index i = 0; i < n; ++i) out.eig.push_back((di(i) + pm) / theta);
   out.ok = true;
   return out;

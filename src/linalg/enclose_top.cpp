@@ -150,6 +150,7 @@ Top top_of(const Spectrum& s) {
 
 Top enclose_top_fp(const SymMatrix& a) {
   if (a.dim() <= kSpectrumDim || spectrum_if_diagonal(a)) return top_of(enclose_spectrum_fp(a));
+  if (const int k = exact_scale_exponent(a)) return scaled(enclose_top_fp(scaled(a, k)), -k);
   Top t = top_large_fp(a.mid);
   if (!t.ok) return t;
   t.lambda1 = widen(t.lambda1, a.radius);

@@ -40,6 +40,20 @@ Ival gap_between(const Ival& lambda1, const Ival& lambda2) {
   return {std::max(0.0, g.lo), std::max(0.0, g.hi)};
 }
 
+Spectrum scaled(Spectrum s, int k) {
+  const Ival f(std::ldexp(1.0, k));
+  for (Ival& x : s.eig) x = x * f;
+  if (s.gap) s.gap = *s.gap * f;
+  return s;
+}
+
+Top scaled(Top t, int k) {
+  const Ival f(std::ldexp(1.0, k));
+  t.lambda1 = t.lambda1 * f;
+  if (t.gap) t.gap = *t.gap * f;
+  return t;
+}
+
 Ival widen(const Ival& x, double r) {
   if (r == 0) return x;
   return x + Ival(-r, r);

@@ -53,6 +53,10 @@ bool top_narrow_enough(const Top& t, double rel_width);
 /// The gap enclosure [lo1 - hi2, hi1 - lo2], its lower end clamped at 0 (lambda_1 >= lambda_2).
 num::Ival gap_between(const num::Ival& lambda1, const num::Ival& lambda2);
 
+/// Every enclosure of s (and its gap) multiplied by 2^k, rounded outward.
+Spectrum scaled(Spectrum s, int k);
+Top scaled(Top t, int k);
+
 /// Widens every enclosure by r (Weyl, proofs/linear-algebra.md, Corollary 5a).
 num::Ival widen(const num::Ival& x, double r);
 

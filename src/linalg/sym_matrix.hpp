@@ -14,4 +14,13 @@ struct SymMatrix {
   Eigen::Index dim() const { return mid.rows(); }
 };
 
+/// The exponent k that brings the largest |entry| of a.mid into [1, 2) when multiplying every entry
+/// by 2^k is exact (no entry leaves or enters the subnormal range inexactly), else 0. Scaling by
+/// 2^k scales every eigenvalue by 2^k exactly, so enclosures are computed where binary64 has room
+/// (no overflow of squares, no underflow of products, scale-free Lanczos).
+int exact_scale_exponent(const SymMatrix& a);
+
+/// 2^k a, with the radius rounded upward.
+SymMatrix scaled(const SymMatrix& a, int k);
+
 }  // namespace fim::linalg

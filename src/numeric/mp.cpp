@@ -46,6 +46,18 @@ MpIval to_mp(const Ival& x) {
   return r;
 }
 
+MpIval to_mp(const MpReal& x) {
+  MpIval r;
+  mpfi_set_fr(r.backend().data(), x.backend().data());
+  return r;
+}
+
+MpIval to_mp(const MpReal& lo, const MpReal& hi) {
+  MpIval r;
+  mpfi_interv_fr(r.backend().data(), lo.backend().data(), hi.backend().data());
+  return r;
+}
+
 Rational to_rational(double x) {
   if (!std::isfinite(x)) throw std::invalid_argument("to_rational: non-finite value");
   Rational r;

@@ -61,6 +61,11 @@ class ScopedPrecision {
 Ival to_ival(const MpIval& x);
 /// The MPFI interval [x.lo, x.hi] (exact at any precision >= 53).
 MpIval to_mp(const Ival& x);
+/// The MPFI interval enclosing the MPFR number x (point when it fits the working precision).
+/// Boost's own MpIval(MpReal) conversion returns NaN for some values (e.g. 2^61): never use it.
+MpIval to_mp(const MpReal& x);
+/// The MPFI interval [lo, hi] rounded outward.
+MpIval to_mp(const MpReal& lo, const MpReal& hi);
 /// The exact rational value of a finite binary64 number (std::invalid_argument otherwise).
 Rational to_rational(double x);
 

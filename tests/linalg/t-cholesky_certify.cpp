@@ -6,7 +6,7 @@
 #include <random>
 
 #include "linalg/cholesky_certify.hpp"
-#include "oracle/inertia.hpp"
+#include "report/exact_inertia.hpp"
 
 using Eigen::MatrixXd;
 using fim::linalg::certify_lambda_min_lower;

@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "numeric/mp.hpp"
 #include "support/exact.hpp"
@@ -129,4 +130,25 @@ TEST_CASE("large n Wishart: relative width <= 1e-10 on the binary64 path") {
   const double ref = Eigen::SelfAdjointEigenSolver<MatrixXd>(a, Eigen::EigenvaluesOnly).eigenvalues()(n - 1);
   CHECK(t.lambda1.lo <= ref * (1 + 1e-12));
   CHECK(t.lambda1.hi >= ref * (1 - 1e-12));
+}
+
+TEST_CASE("scale: a 140 x 140 matrix times 2^s encloses as tightly for s = -110 and 300 as for 0") {
+  MatrixXd m = MatrixXd::Zero(140, 140);
+  for (int i = 0; i < 140; ++i) {
+    m(i, i) = 3 + (i % 7);
+    if (i + 1 < 140) m(i, i + 1) = m(i + 1, i) = 1;
+  }
+  m(0, 139) = m(139, 0) = 0.5;
+  const double w0 = fim::linalg::relative_width_up(enclose_top_fp({m, 0.0}).lambda1);
+  for (int s : {-110, -300, 300}) {
+    const auto t = enclose_top_fp({std::ldexp(1.0, s) * m, 0.0});
+    REQUIRE(t.ok);
+    CHECK(fim::linalg::relative_width_up(t.lambda1) <= 2 * w0 + 1e-15);
+  }
+}
+
+TEST_CASE("MPFI path survives eigenvalues where Boost's MPFR-to-MPFI conversion fails (2^123)") {
+  MatrixXd m(2, 2);
+  m << 0x1.5p123, 0x1.3p121, 0x1.3p121, 0x1.1p122;
+  CHECK(fim::linalg::enclose_spectrum_mp({m, 0.0}, 113).ok);
 }

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "linalg/sym_matrix.hpp"
-#include "oracle/inertia.hpp"
+#include "report/exact_inertia.hpp"
 #include "search/matrix_gen.hpp"
 
 namespace fim::oracle {

@@ -13,7 +13,7 @@
 
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
-#include "oracle/inertia.hpp"
+#include "report/exact_inertia.hpp"
 #include "oracle/soundness.hpp"
 #include "search/matrix_gen.hpp"
 
