@@ -75,7 +75,7 @@ Rational exact_dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y) {
 TEST_CASE("soundness fp: adversarial matrices, n = 1..20") {
   const auto t0 = std::chrono::steady_clock::now();
   Tally tally;
-  run_soundness("fp adversarial", fim::search::adversarial(), 1, scaled_count(5000), fp_routines(), tally);
+  run_soundness("fp adversarial", fim::search::adversarial(), 1, scaled_count(7500), fp_routines(), tally);
   tally.print("soundness fp adversarial", seconds_since(t0));
   CHECK(tally.total().misses == 0);
 }
