@@ -81,7 +81,10 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
   for (const LinearIneq& q : ineqs) {
     if (out.verdict == Verdict::Violated) break;
     if (!std::isfinite(q.constant)) {  // the claim's constant overflowed binary64: not decidable here
-      if (out.verdict == Verdict::Holds) out = {Verdict::Undecided, 53, q.where + ": constant overflows"};
+      if (out.verdict == Verdict::Holds) {
+        out.verdict = Verdict::Undecided;
+        out.where = q.where + ": constant overflows";
+      }
       continue;
     }
     I lhs = I(0), rhs = I(q.constant);

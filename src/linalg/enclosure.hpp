@@ -28,8 +28,9 @@ struct Top {
 /// How far a computation may escalate: 53 -> 113 -> 256 -> 1024 bits, capped at max_bits, while
 /// the relative width of the result exceeds rel_width.
 struct Precision {
-  int max_bits = 1024;
-  double rel_width = 1e-10;
+  Precision(int bits = 1024, double width = 1e-10) : max_bits(bits), rel_width(width) {}
+  int max_bits;
+  double rel_width;
   /// Largest dimension the multiple-precision rungs run on: they cost ~O(n^3) MPFR operations
   /// (about 3 s at n = 100, 113 bits); larger matrices stop at binary64 and say so.
   long mp_max_dim = 160;

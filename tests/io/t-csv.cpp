@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "io/matrix_io.hpp"
+#include "support/io_checks.hpp"
 #include "numeric/fp.hpp"
 #include "numeric/mp.hpp"
 
@@ -22,41 +23,12 @@ using fim::io::DenseInput;
 using fim::io::InputError;
 using fim::num::Rational;
 
+using fim::test::require_input_error;
+using TempDir = fim::test::TempDir;
+
 namespace {
 
-// A fresh directory under the system temp dir, removed with its contents at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "t-csv-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-};
 
-// Requires that f() throws an InputError "file: place: reason" with the given place and reason.
-template <class Fn>
-void require_input_error(Fn f, const std::string& file, const std::string& place,
-                         const std::string& reason) {
-  try {
-    f();
-    FAIL("no InputError for " << file << " (expected " << place << ": " << reason << ")");
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    INFO("what() = " << what);
-    CHECK(what.find('\n') == std::string::npos);
-    CHECK(e.file == file);
-    CHECK(e.place == place);
-    CHECK(e.reason.find(reason) != std::string::npos);
-    CHECK(what == file + ": " + e.place + ": " + e.reason);
-  }
-}
 
 // The exact value of a decimal text [+-]digits[.digits][e[+-]digits] with a moderate exponent.
 Rational exact_decimal(const std::string& s) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "io/matrix_io.hpp"
+#include "support/io_checks.hpp"
 #include "io/npy.hpp"
 
 namespace fs = std::filesystem;
@@ -24,23 +25,11 @@ using Eigen::MatrixXd;
 using fim::io::InputError;
 using fim::io::NpyMatrix;
 
+using fim::test::require_input_error;
+using TempDir = fim::test::TempDir;
+
 namespace {
 
-// A fresh directory under the system temp dir, removed with its contents at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "t-npy-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-};
 
 // The header dict numpy would write.
 std::string dict(const std::string& descr, bool fortran, const std::string& shape) {
@@ -87,24 +76,6 @@ std::vector<double> storage(const MatrixXd& m, bool fortran) {
   return v;
 }
 
-// Requires that f() throws an InputError whose message names file, place and reason.
-template <class Fn>
-void require_input_error(Fn f, const std::string& file, const std::string& place,
-                         const std::string& reason) {
-  try {
-    f();
-    FAIL("no InputError for " << file << " (expected " << place << ": " << reason << ")");
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    INFO("what() = " << what);
-    CHECK(what.find('\n') == std::string::npos);
-    CHECK(what.rfind(file + ": ", 0) == 0);
-    CHECK(e.file == file);
-    CHECK(e.place.find(place) != std::string::npos);
-    CHECK(e.reason.find(reason) != std::string::npos);
-    CHECK(what == file + ": " + e.place + ": " + e.reason);
-  }
-}
 
 void require_npy_error(const std::string& path, const std::string& place,
                        const std::string& reason) {
