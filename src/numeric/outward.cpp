@@ -11,6 +11,7 @@ namespace {
 std::string decimal(double x, mpfr_rnd_t mode) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   if (std::isnan(x)) return "nan";
+  if (x == 0) x = 0.0;  // -0 and +0 are the same number: print it without a sign
   mpfr_t m;
   mpfr_init2(m, 53);
   mpfr_set_d(m, x, MPFR_RNDN);  // exact
