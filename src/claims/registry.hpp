@@ -1,5 +1,6 @@
 // The claims fimcheck knows, one file each in src/claims/.
 #pragma once
+#include <memory>
 #include <vector>
 
 namespace fim::claims {
@@ -8,6 +9,10 @@ class Claim;
 const Claim& weyl_claim();
 const Claim& directional_claim();
 const Claim& remainder_claim();
+
+class BoundExpr;
+/// The remainder claim with one more false-until-shown variant, "conjectured": |R3| <= EXPR.
+std::unique_ptr<Claim> remainder_with_bound(const BoundExpr& conjecture);
 
 /// Every claim, in S6 order.
 std::vector<const Claim*> registry();

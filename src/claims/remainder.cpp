@@ -2,8 +2,12 @@
 // R3 = lambda_1(A+E) - lambda_1 - e_11 - sum_{j>=2} e_1j^2 / (lambda_1 - lambda_j)
 // (proofs/remainder.md). Checked in A's eigenbasis: A diagonal, e_ij = E_ij exactly.
 #include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
 #include <type_traits>
 
+#include "claims/bound_expr.hpp"
 #include "claims/claim.hpp"
 #include "claims/eigen_inequality.hpp"
 #include "claims/registry.hpp"
@@ -44,9 +48,18 @@ I norm_from(const std::vector<I>& eig_e) {
   else return I(lo, hi);
 }
 
+// The quantities a conjectured bound may use (proofs/remainder.md; `--bound EXPR`).
+template <class I>
+std::map<std::string, I> bound_variables(const MatrixCase& c, int top, double lambda2, const I& n_e,
+                                         const I& g) {
+  return {{"normE", n_e}, {"gap", g}, {"d", I(static_cast<int>(c.a.rows()))},
+          {"lambda1", I(c.a(top, top))}, {"lambda2", I(lambda2)},
+          {"lambda_min", I(c.a.diagonal().minCoeff())}, {"e11", I(c.e(top, top))}};
+}
+
 template <class I>
 Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, int top,
-               double lambda2) {
+               double lambda2, const std::optional<BoundExpr>& conjecture) {
   Outcome out;
   const Bound b = bound_of(v.name);
   const double lambda1 = c.a(top, top);
@@ -65,8 +78,10 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
     if (j != top) sum = sum + I(c.e(top, j)) * I(c.e(top, j)) / (I(lambda1) - I(c.a(j, j)));
   const I r3 = s.sum.front() - I(lambda1) - I(c.e(top, top)) - sum;
   const I abs_r3 = abs(r3);
-  const I bound = I(b.constant) * power(n_e, b.power) /
-                  (power(g, b.power - 2) * (g - I(2) * n_e));
+  const bool conjectured = v.name == "conjectured" && conjecture;
+  const I bound = conjectured ? conjecture->eval(bound_variables(c, top, lambda2, n_e, g))
+                              : I(b.constant) * power(n_e, b.power) /
+                                    (power(g, b.power - 2) * (g - I(2) * n_e));
   out.verdict = decide_le(abs_r3, bound);
   out.where = "|R3| <= bound";
   out.evidence = {{"R3", to_json(r3)}, {"bound", to_json(bound)}, {"normE", to_json(n_e)},
@@ -76,11 +91,14 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
   if (bd > 0 && std::isfinite(r)) out.tightness = r / bd;
   if (out.verdict == Verdict::Violated) {
     const int n = static_cast<int>(c.a.rows());
+    const nlohmann::json bound_spec =
+        conjectured ? nlohmann::json{{"expr", conjecture->text()}, {"needs_hypothesis", true}}
+                    : nlohmann::json{{"constant", exact_text(b.constant)}, {"power", b.power},
+                                     {"needs_hypothesis", b.needs_hypothesis}};
     out.certificate = {
         {"fimcheck_certificate", 1}, {"kind", "remainder"}, {"claim", "remainder"},
         {"variant", v.name}, {"statement", v.statement}, {"top_index", top + 1},
-        {"bound", {{"constant", exact_text(b.constant)}, {"power", b.power},
-                   {"needs_hypothesis", b.needs_hypothesis}}},
+        {"bound", bound_spec},
         {"matrices", {{"A", hex_matrix(c.a)}, {"E", hex_matrix(c.e)}}},
         {"bounds",
          {{{"matrix", "A+E"}, {"index", 1}, {"lower", exact_text(lower(s.sum.front()))}},
@@ -95,15 +113,21 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
 
 class Remainder final : public Claim {
  public:
+  Remainder() = default;
+  explicit Remainder(BoundExpr conjecture) : conjecture_(std::move(conjecture)) {}
   std::string name() const override { return "remainder"; }
   bool diagonal_a() const override { return true; }
   // False variants: proofs/remainder.md section 5 (small-constant: V1 with 1/64, no-norm-hypothesis
   // = V2, fourth-power = V4); the hypotheses are decided first (section 3.2).
   std::vector<Variant> variants() const override {
-    return {{"stated", "g > 0 and ||E|| < g/2 imply |R3| <= 2 ||E||^3 / (g (g - 2||E||))", true},
+    std::vector<Variant> v = {
+            {"stated", "g > 0 and ||E|| < g/2 imply |R3| <= 2 ||E||^3 / (g (g - 2||E||))", true},
             {"small-constant", "|R3| <= (1/64) ||E||^3 / (g (g - 2||E||)) (constant too small)", false},
             {"fourth-power", "|R3| <= 2 ||E||^4 / (g^2 (g - 2||E||)) (one order too many)", false},
             {"no-norm-hypothesis", "|R3| <= 2 ||E||^3 / (g (g - 2||E||)) without ||E|| < g/2", false}};
+    if (conjecture_)
+      v.push_back({"conjectured", "g > 0 and ||E|| < g/2 imply |R3| <= " + conjecture_->text(), false});
+    return v;
   }
 
   Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const override {
@@ -123,19 +147,26 @@ class Remainder final : public Claim {
     }
     if (bits <= 53) {
       const auto s = pair_spectra_fp(c);
-      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, conjecture_);
     } else {
       const num::ScopedPrecision precision(bits);
       const auto s = pair_spectra_mp(c);
-      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, conjecture_);
       bits = precision.bits();
     }
     out.bits = bits;
     return out;
   }
+
+ private:
+  std::optional<BoundExpr> conjecture_;
 };
 
 }  // namespace
+
+std::unique_ptr<Claim> remainder_with_bound(const BoundExpr& conjecture) {
+  return std::make_unique<Remainder>(conjecture);
+}
 
 const Claim& remainder_claim() {
   static const Remainder claim;

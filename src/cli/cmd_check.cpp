@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
+#include "claims/bound_expr.hpp"
 #include "claims/claim.hpp"
+#include "claims/registry.hpp"
 #include "report/check_report.hpp"
 #include "search/run.hpp"
 
@@ -12,7 +14,7 @@ namespace fim::cli {
 namespace {
 
 struct CheckArgs {
-  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir;
+  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound;
   int cases = 200, max_bits = 4096, only_case = -1;
   std::uint64_t seed = 1;
   bool json = false, list_variants = false;
@@ -30,8 +32,24 @@ std::pair<int, int> parse_dims(const std::string& s) {
   throw CLI::ValidationError("--dim", "expected LO..HI with 1 <= LO <= HI <= 64, got '" + s + "'");
 }
 
-int run_check(const CheckArgs& a) {
-  const claims::Claim* claim = claims::find_claim(a.claim);
+// The remainder claim with the conjectured bound EXPR as its variant "conjectured".
+std::unique_ptr<claims::Claim> with_bound(const CheckArgs& a) {
+  if (a.claim != "remainder")
+    throw CLI::ValidationError("--bound", "conjectured bounds are for the remainder claim");
+  try {
+    return claims::remainder_with_bound(claims::BoundExpr::parse(a.bound));
+  } catch (const claims::BoundExprError& e) {
+    throw CLI::ValidationError("--bound", e.what());
+  }
+}
+
+int run_check(CheckArgs a) {
+  std::unique_ptr<claims::Claim> owned;
+  if (!a.bound.empty()) {
+    owned = with_bound(a);
+    a.variant = "conjectured";
+  }
+  const claims::Claim* claim = owned ? owned.get() : claims::find_claim(a.claim);
   if (!claim) throw CLI::ValidationError("CLAIM", "unknown claim '" + a.claim + "'");
   if (a.list_variants) {
     for (const auto& v : claim->variants())
@@ -45,6 +63,7 @@ int run_check(const CheckArgs& a) {
                                                 " (see --list-variants)");
   search::RunOptions o;
   o.variant = a.variant;
+  o.bound = a.bound;
   o.cases = a.cases;
   o.seed = a.seed;
   std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
@@ -90,6 +109,9 @@ void add_check(CLI::App& app, int& exit_code) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-bits", a->max_bits, "Highest precision to escalate to")
       ->check(CLI::Range(53, 4096));
+  cmd->add_option("--bound", a->bound,
+                  "remainder only: test |R3| <= EXPR (numbers, + - * / ^, sqrt, abs, min, max; "
+                  "normE, gap, d, lambda1, lambda2, lambda_min, e11)");
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });

@@ -35,6 +35,7 @@ std::string reproduce_command(const claims::Claim& claim, const search::RunOptio
   s << "fimcheck check " << claim.name() << " --variant " << o.variant << " --seed " << o.seed
     << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family)
     << " --case " << k;
+  if (!o.bound.empty()) s << " --bound '" << o.bound << "'";
   return s.str();
 }
 

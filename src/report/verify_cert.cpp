@@ -6,7 +6,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "claims/bound_expr.hpp"
 #include "numeric/exact.hpp"
+#include "numeric/rational_interval.hpp"
 #include "report/exact_inertia.hpp"
 
 namespace fim::report {
@@ -140,6 +142,37 @@ Rational cube_or_power(const Rational& x, int p) {
   return r;
 }
 
+struct Spectrum2 {
+  Rational l1, l2;
+  const RatMatrix &a, &e;
+  int t;
+};
+
+// |R3| > EXPR for every ||E|| in [N_lo, N_hi]: EXPR is parsed (the only code shared with the
+// producer) and evaluated in exact rational intervals.
+CertCheck conjectured_bound(const nlohmann::json& bd, const Rational& abs_lo, const Rational& n_lo,
+                            const Rational& n_hi, const Rational& g, const Spectrum2& s) {
+  if (!bd.at("expr").is_string()) throw Malformed("bound expr must be a string");
+  claims::BoundExpr expr;
+  try {
+    expr = claims::BoundExpr::parse(bd["expr"].get<std::string>());
+  } catch (const claims::BoundExprError& e) {
+    throw Malformed(e.what());
+  }
+  if (bd.value("needs_hypothesis", true) && !(2 * n_hi < g))
+    return {CertStatus::Refuted, "the hypothesis ||E|| < g/2 is not certified"};
+  Rational lmin = s.a[0][0];
+  for (std::size_t i = 0; i < s.a.size(); ++i) lmin = std::min(lmin, s.a[i][i]);
+  using num::RatIval;
+  const std::map<std::string, RatIval> vars = {
+      {"normE", RatIval(n_lo, n_hi)}, {"gap", g}, {"d", static_cast<int>(s.a.size())},
+      {"lambda1", s.l1}, {"lambda2", s.l2}, {"lambda_min", lmin}, {"e11", s.e[s.t][s.t]}};
+  const RatIval b = expr.eval(vars);
+  if (b.whole) return {CertStatus::Refuted, "the bound is unbounded over the certified ||E|| range"};
+  if (abs_lo > b.hi) return {CertStatus::Confirmed, "|R3| >= " + abs_lo.str() + " > bound <= " + b.hi.str()};
+  return {CertStatus::Refuted, "the bounds do not show |R3| above the conjectured bound"};
+}
+
 // |R3| > c N^p / (g^(p-2) (g - 2N)) for every N in [N_lo, N_hi], all exact (proofs/remainder.md).
 CertCheck remainder(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
   const int n = m.dim(), t = c.at("top_index").get<int>() - 1;
@@ -170,6 +203,7 @@ CertCheck remainder(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
   Rational n_lo = top_lo > -bot_hi ? top_lo : Rational(-bot_hi);
   if (n_lo < 0) n_lo = 0;
   const auto& bd = c.at("bound");
+  if (bd.contains("expr")) return conjectured_bound(bd, abs_lo, n_lo, n_hi, g, {l1, l2, a, e, t});
   const Rational k = exact_number(bd.at("constant"), "bound constant");
   const int p = bd.at("power").get<int>();
   if (p < 3 || p > 6 || k <= 0) throw Malformed("unsupported bound");

@@ -22,6 +22,7 @@ struct RunOptions {
   linalg::Precision precision{4096};  // small cases: the 4096-bit rung is cheap and settles ties
   std::optional<int> only_case;            // --case K: run that case alone
   int max_counterexamples = 5;             // shrunk and reported in full
+  std::string bound;                       // --bound EXPR, repeated in reproducing commands
   std::function<void(int done, int total)> progress;
 };
 

@@ -47,6 +47,16 @@ else
 fi
 reproduce=$(/usr/bin/python3 -c "import json;print(json.load(open('$tmp/rep/report.json'))['counterexamples'][0]['reproduce'])")
 expect_exit 1 "the reproduce command refinds the counterexample" $(echo "$reproduce" | sed "s|^fimcheck|$FIM|")
+expect_exit 1 "a conjectured bound normE^3/(4 gap^2) is refuted" \
+  "$FIM" check remainder --bound "normE^3/gap^2/4" --cases 1000 --seed 1 --report "$tmp/conj"
+cert=$(ls "$tmp"/conj/cert-*.json 2>/dev/null | head -1)
+[ -n "$cert" ] && expect_exit 0 "verify-cert confirms the conjectured-bound certificate exactly" "$FIM" verify-cert "$cert" \
+  || bad "no certificate for the conjectured bound"
+expect_exit 0 "the proved bound written as an expression holds" \
+  "$FIM" check remainder --bound "2*normE^3/(gap*(gap-2*normE))" --cases 300 --seed 1 --dim 2..6
+expect_exit 2 "a malformed --bound names the position" "$FIM" check remainder --bound "normE^3/(gap*"
+grep -q "position 14" "$tmp/err" && ok "the message gives position 14" || bad "no position in: $(cat "$tmp/err")"
+expect_exit 2 "--bound on another claim" "$FIM" check weyl --bound "gap"
 expect_exit 2 "unknown claim" "$FIM" check nonsense
 expect_exit 2 "unknown variant" "$FIM" check weyl --variant nonsense
 expect_exit 2 "malformed --dim" "$FIM" check weyl --dim 5..2

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace fim::search {
+namespace fim::claims {
 
 /// A malformed expression: what() is "EXPR: position P: reason", P the 1-based column.
 class BoundExprError : public std::invalid_argument {
@@ -51,8 +51,8 @@ class BoundExpr {
   std::vector<std::string> variables() const { return variables_; }
 
   /// Encloses the expression's value over the given variable intervals (I = fim::num::Ival or
-  /// fim::num::MpIval, at the caller's precision); throws std::invalid_argument if a used
-  /// variable has no value.
+  /// fim::num::MpIval, at the caller's precision, or fim::num::RatIval, exact, for verify-cert);
+  /// throws std::invalid_argument if a used variable has no value.
   template <class I>
   I eval(const std::map<std::string, I>& vars) const;
 
@@ -62,4 +62,4 @@ class BoundExpr {
   std::shared_ptr<const detail::BoundNode> root_;
 };
 
-}  // namespace fim::search
+}  // namespace fim::claims

@@ -1,4 +1,4 @@
-#include "search/bound_expr.hpp"
+#include "claims/bound_expr.hpp"
 
 #include <mpfi.h>
 #include <mpfr.h>
@@ -12,11 +12,13 @@
 #include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
 #include "numeric/mp.hpp"
+#include "numeric/rational_interval.hpp"
 
-namespace fim::search {
+namespace fim::claims {
 
 using num::Ival;
 using num::MpIval;
+using num::RatIval;
 using num::Rational;
 namespace bmp = boost::multiprecision;
 
@@ -378,6 +380,20 @@ MpIval constant(const BoundNode& n, Tag<MpIval>) {
 /// The whole line in place of an interval with a NaN end (from an indeterminate form).
 MpIval no_nan(const MpIval& x) { return mpfi_nan_p(x.backend().data()) ? entire(Tag<MpIval>{}) : x; }
 
+// Exact rational intervals (verify-cert): ends compared exactly, the whole line as a flag.
+int sign_of(const Rational& x) { return (x > 0) - (x < 0); }
+int lo_sign(const RatIval& x) { return x.whole ? -1 : sign_of(x.lo); }
+int hi_sign(const RatIval& x) { return x.whole ? 1 : sign_of(x.hi); }
+bool lo_le(const RatIval& a, const RatIval& b) { return a.whole || (!b.whole && a.lo <= b.lo); }
+bool hi_le(const RatIval& a, const RatIval& b) { return b.whole || (!a.whole && a.hi <= b.hi); }
+RatIval between(const RatIval& a, const RatIval& b) {
+  return a.whole || b.whole ? RatIval::entire() : RatIval(a.lo, b.hi);
+}
+RatIval low_point(const RatIval& x) { return x.whole ? x : RatIval(x.lo); }
+RatIval entire(Tag<RatIval>) { return RatIval::entire(); }
+RatIval constant(const BoundNode& n, Tag<RatIval>) { return RatIval(n.value); }
+RatIval no_nan(const RatIval& x) { return x; }
+
 // ---- Operations, generic over the interval type ----------------------------------------------------
 
 template <class I>
@@ -497,5 +513,6 @@ I BoundExpr::eval(const std::map<std::string, I>& vars) const {
 
 template Ival BoundExpr::eval<Ival>(const std::map<std::string, Ival>&) const;
 template MpIval BoundExpr::eval<MpIval>(const std::map<std::string, MpIval>&) const;
+template RatIval BoundExpr::eval<RatIval>(const std::map<std::string, RatIval>&) const;
 
-}  // namespace fim::search
+}  // namespace fim::claims
