@@ -46,6 +46,11 @@ class Claim {
   virtual bool diagonal_a() const { return false; }
   /// Decides one case at `bits` (53: binary64 path; more: MPFI at that precision).
   virtual Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const = 0;
+  /// An unverified estimate of how far the case violates the variant (> 0: apparently violated),
+  /// for the targeted search to maximize; never a verdict. nullopt: no estimate for this claim.
+  virtual std::optional<double> approx_margin(const MatrixCase&, const std::string&) const {
+    return std::nullopt;
+  }
 };
 
 /// Escalates check_at along p's ladder while the verdict is UNDECIDED (one mechanism for all).

@@ -31,6 +31,8 @@ Bound bound_of(const std::string& variant) {
   return {2.0, 3, true};
 }
 
+double mid(const num::Ival& x) { return x.is_finite() ? x.lo / 2 + x.hi / 2 : num::inf; }
+
 template <class I>
 I power(const I& x, int p) {
   I r = x;
@@ -128,6 +130,34 @@ class Remainder final : public Claim {
     if (conjecture_)
       v.push_back({"conjectured", "g > 0 and ||E|| < g/2 imply |R3| <= " + conjecture_->text(), false});
     return v;
+  }
+
+  // |R3| / bound - 1 from binary64 eigenvalues (unverified); below -1 when ||E|| >= g/2.
+  std::optional<double> approx_margin(const MatrixCase& c, const std::string& variant) const override {
+    const Eigen::Index n = c.a.rows();
+    if (n < 2) return -2.0;
+    Eigen::Index top = 0;
+    const double l1 = c.a.diagonal().maxCoeff(&top);
+    double l2 = -num::inf;
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (j != top) l2 = std::max(l2, c.a(j, j));
+    const double g = l1 - l2;
+    if (!(g > 0)) return -2.0;
+    const Eigen::VectorXd ee = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(c.e, Eigen::EigenvaluesOnly).eigenvalues();
+    const double norm_e = std::max(std::fabs(ee(0)), std::fabs(ee(n - 1)));
+    const Bound b = bound_of(variant);
+    if (b.needs_hypothesis && 2 * norm_e >= g) return -1.0 - 2 * norm_e / g;
+    const Eigen::MatrixXd sum = c.a + c.e;
+    const double lam = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(sum, Eigen::EigenvaluesOnly).eigenvalues()(n - 1);
+    double s2 = 0;
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (j != top) s2 += c.e(top, j) * c.e(top, j) / (l1 - c.a(j, j));
+    const double r3 = std::fabs(lam - l1 - c.e(top, top) - s2);
+    const double bound = variant == "conjectured" && conjecture_
+                             ? mid(conjecture_->eval(bound_variables(c, static_cast<int>(top), l2, num::Ival(norm_e), num::Ival(g))))
+                             : b.constant * std::pow(norm_e, b.power) / (std::pow(g, b.power - 2) * (g - 2 * norm_e));
+    if (!(bound > 0)) return 1.0;  // a nonpositive bound is violated by any |R3| >= 0
+    return r3 / bound - 1;
   }
 
   Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const override {

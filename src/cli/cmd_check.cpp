@@ -17,7 +17,8 @@ struct CheckArgs {
   std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound;
   int cases = 200, max_bits = 4096, only_case = -1;
   std::uint64_t seed = 1;
-  bool json = false, list_variants = false;
+  bool json = false, list_variants = false, search = false;
+  double budget = 30;
 };
 
 // "LO..HI" or "N" -> [lo, hi] with 1 <= lo <= hi <= 64.
@@ -64,6 +65,7 @@ int run_check(CheckArgs a) {
   search::RunOptions o;
   o.variant = a.variant;
   o.bound = a.bound;
+  if (a.search) o.search_budget = a.budget;
   o.cases = a.cases;
   o.seed = a.seed;
   std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
@@ -75,6 +77,8 @@ int run_check(CheckArgs a) {
       std::fprintf(stderr, "\r%d / %d cases", done, total);
       if (done == total) std::fprintf(stderr, "\n");
     };
+  if (a.search && !claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(2, 2), Eigen::MatrixXd::Zero(2, 2)}, o.variant))
+    throw CLI::ValidationError("--search", "the targeted search supports the remainder claim so far");
   const search::RunResult r = search::run_cases(*claim, o);
   const nlohmann::json report = report::check_report(*claim, *variant, o, r);
   if (!a.report_dir.empty()) report::write_check_report(a.report_dir, report, r);
@@ -88,7 +92,7 @@ int run_check(CheckArgs a) {
     for (const auto& u : report["undecided"])
       std::cout << "  undecided: case " << u["case"] << " (" << u["where"].get<std::string>() << ")\n";
   }
-  if (r.count(claims::Verdict::Violated) > 0) return kCounterexample;
+  if (r.count(claims::Verdict::Violated) > 0 || !r.counterexamples.empty()) return kCounterexample;
   return r.count(claims::Verdict::Undecided) > 0 ? kUndecided : kOk;
 }
 
@@ -112,6 +116,10 @@ void add_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--bound", a->bound,
                   "remainder only: test |R3| <= EXPR (numbers, + - * / ^, sqrt, abs, min, max; "
                   "normE, gap, d, lambda1, lambda2, lambda_min, e11)");
+  cmd->add_flag("--search", a->search,
+                "After the cases, maximize the violation margin with Nelder-Mead from seeded starts "
+                "and certify the best candidate (remainder so far)");
+  cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });

@@ -26,15 +26,16 @@ nlohmann::json tightness_stats(std::vector<double> t) {
           {"note", "estimates from enclosure midpoints, for statistics; verdicts never use them"}};
 }
 
-std::string cert_name(int k) { return "cert-" + std::to_string(k) + ".json"; }
+std::string cert_name(int k) { return k >= 0 ? "cert-" + std::to_string(k) + ".json" : "cert-search.json"; }
 
 }  // namespace
 
 std::string reproduce_command(const claims::Claim& claim, const search::RunOptions& o, int k) {
   std::ostringstream s;
   s << "fimcheck check " << claim.name() << " --variant " << o.variant << " --seed " << o.seed
-    << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family)
-    << " --case " << k;
+    << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family);
+  if (k >= 0) s << " --case " << k;  // k < 0: found by the targeted search
+  else s << " --cases " << o.cases << " --search --budget " << o.search_budget;
   if (!o.bound.empty()) s << " --bound '" << o.bound << "'";
   return s.str();
 }
@@ -45,7 +46,7 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
   for (Verdict x : kVerdicts) counts[claims::to_string(x)] = r.count(x);
   nlohmann::json cxs = nlohmann::json::array();
   for (const auto& cx : r.counterexamples)
-    cxs.push_back({{"case", cx.case_index},
+    cxs.push_back({{"case", cx.case_index < 0 ? nlohmann::json("search") : nlohmann::json(cx.case_index)},
                    {"where", cx.outcome.where},
                    {"bits", cx.outcome.bits},
                    {"dimension_generated", cx.original.a.rows()},
@@ -75,6 +76,11 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
           {"counterexamples", cxs},
           {"undecided", undecided},
           {"hypothesis_failures", r.hypothesis_failures},
+          {"search", r.search.ran ? nlohmann::json{{"found", r.search.found}, {"starts", r.search.starts},
+                                                   {"evaluations", r.search.evaluations},
+                                                   {"best_unverified_margin", r.search.best_margin},
+                                                   {"seconds", r.search.seconds}}
+                                  : nlohmann::json(nullptr)},
           {"seconds", r.seconds}};
 }
 
@@ -89,6 +95,10 @@ std::string check_summary(const nlohmann::json& j) {
     s << "; tightness median " << j["tightness"]["median"].get<double>() << ", max "
       << j["tightness"]["max"].get<double>();
   s << "  (" << j["seconds"].get<double>() << " s)";
+  if (!j["search"].is_null())
+    s << "\n  targeted search: " << (j["search"]["found"].get<bool>() ? "found a certified counterexample" : "no certified counterexample")
+      << " (" << j["search"]["starts"].get<int>() << " starts, " << j["search"]["evaluations"].get<long>()
+      << " evaluations, " << j["search"]["seconds"].get<double>() << " s)";
   for (const auto& [why, count] : j["hypothesis_failures"].items())
     s << "\n  hypothesis fails: " << why << " (" << count.get<int>() << " cases)";
   return s.str();

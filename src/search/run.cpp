@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "search/targeted.hpp"
+
 namespace fim::search {
 using claims::Outcome;
 using claims::Verdict;
@@ -58,6 +60,11 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
       r.counterexamples.push_back(std::move(cx));
     }
     if (o.progress) o.progress(k - first + 1, last - first);
+  }
+  if (o.search_budget > 0 && r.counterexamples.empty() && !o.only_case) {
+    const SearchResult sr = targeted_search(claim, o, {o.search_budget});
+    r.search = {true, sr.counterexample.has_value(), sr.starts, sr.evaluations, sr.best_margin, sr.seconds};
+    if (sr.counterexample) r.counterexamples.push_back(*sr.counterexample);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -23,6 +23,7 @@ struct RunOptions {
   std::optional<int> only_case;            // --case K: run that case alone
   int max_counterexamples = 5;             // shrunk and reported in full
   std::string bound;                       // --bound EXPR, repeated in reproducing commands
+  double search_budget = 0;                // --search: seconds of targeted search after the cases
   std::function<void(int done, int total)> progress;
 };
 
@@ -42,6 +43,12 @@ struct RunResult {
   std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases
   std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
   double seconds = 0;
+  struct Search {
+    bool ran = false, found = false;
+    int starts = 0;
+    long evaluations = 0;
+    double best_margin = 0, seconds = 0;
+  } search;
   int count(claims::Verdict v) const { return counts[static_cast<std::size_t>(v)]; }
 };
 

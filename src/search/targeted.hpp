@@ -1,0 +1,29 @@
+// Targeted search (S7): an optimizer maximizes a claim's unverified violation margin from seeded
+// starts; the best candidate counts only once certified VIOLATED, and is then simplified while it
+// stays certified.
+#pragma once
+#include <optional>
+
+#include "search/run.hpp"
+
+namespace fim::search {
+
+struct SearchOptions {
+  double budget_seconds = 30;
+  int evaluations_per_start = 3000;
+};
+
+struct SearchResult {
+  std::optional<Counterexample> counterexample;
+  int starts = 0;
+  long evaluations = 0;
+  double best_margin = -1e300;  // unverified, for the report
+  double seconds = 0;
+};
+
+/// Nelder-Mead from starts drawn like run_cases' cases (seed, dimensions, family), maximizing
+/// claim.approx_margin; every candidate with a positive margin is certified with claims::check.
+/// Deterministic for a given seed except for how many starts fit in the budget.
+SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s);
+
+}  // namespace fim::search
