@@ -18,7 +18,7 @@ ApproxEigen approx_eigh(const Eigen::MatrixXd& a) {
 
 ApproxEigen approx_top_eigh(const Eigen::MatrixXd& a, int count, double rel_tol) {
   const Eigen::Index n = a.rows();
-  const Eigen::Index kmax = std::min<Eigen::Index>(n, std::max<Eigen::Index>(60, 400));
+  const Eigen::Index kmax = std::min<Eigen::Index>(n, 400);  // Lanczos steps at most
   ApproxEigen out;
   Eigen::MatrixXd q(n, kmax);
   Eigen::VectorXd alpha(kmax), beta(kmax);

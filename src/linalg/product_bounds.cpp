@@ -72,6 +72,4 @@ double abs_sum_up(const Eigen::Ref<const Eigen::VectorXd>& v) {
   return nonneg_sum_up(v.cwiseAbs().sum(), v.size());
 }
 
-bool all_finite(const Eigen::MatrixXd& m) { return m.allFinite(); }
-
 }  // namespace fim::linalg

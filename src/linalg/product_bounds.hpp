@@ -33,7 +33,4 @@ num::Ival dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y);
 /// Upper bound of sum_i |v_i| (upward accumulation).
 double abs_sum_up(const Eigen::Ref<const Eigen::VectorXd>& v);
 
-/// True when every entry is finite (no overflow, no NaN).
-bool all_finite(const Eigen::MatrixXd& m);
-
 }  // namespace fim::linalg

@@ -101,6 +101,5 @@ Ival abs(const Ival& a) {
   return a.lo > 0 ? a : -a;
 }
 
-Ival hull(const Ival& a, const Ival& b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
 
 }  // namespace fim::num

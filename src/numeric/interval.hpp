@@ -49,7 +49,6 @@ Ival operator/(const Ival& a, const Ival& b);
 Ival sqrt(const Ival& a);
 /// Encloses x^2 (tighter than x * x when x contains 0).
 Ival sqr(const Ival& a);
-Ival hull(const Ival& a, const Ival& b);
 /// Encloses |x| for every x in a.
 Ival abs(const Ival& a);
 inline Ival& operator+=(Ival& a, const Ival& b) { return a = a + b; }
