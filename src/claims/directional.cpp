@@ -40,16 +40,9 @@ class Directional final : public Claim {
 
   Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const override {
     const Variant v = *find_variant(*this, variant);
-    std::vector<LinearIneq> q;
-    bool all_by_structure = true;
-    for (int k : extreme_indices(c.a, v.name != "bottom")) {
-      const double ekk = c.e(k, k);
-      const std::string where = "v = e_" + std::to_string(k + 1);
-      if (v.name == "upper") q.push_back({{{"A+E", 1}}, {{"A", 1}}, ekk, where});
-      else if (v.name == "double") q.push_back({{{"A", 1}}, {{"A+E", 1}}, -2 * ekk, where});
-      else q.push_back({{{"A", 1}}, {{"A+E", 1}}, -ekk, where});
-      all_by_structure = all_by_structure && v.proved && eigenvector_of_sum(c.e, k);
-    }
+    const std::vector<LinearIneq> q = inequalities(c, v.name);
+    bool all_by_structure = v.proved;
+    for (int k : extreme_indices(c.a, true)) all_by_structure = all_by_structure && eigenvector_of_sum(c.e, k);
     if (all_by_structure) {
       Outcome out;
       out.verdict = Verdict::Holds;
@@ -57,6 +50,24 @@ class Directional final : public Claim {
       return out;
     }
     return decide_linear_at(q, name(), v, c, bits);
+  }
+
+  std::optional<double> approx_margin(const MatrixCase& c, const std::string& variant) const override {
+    return approx_linear_margin(inequalities(c, variant), c);
+  }
+
+ private:
+  // One inequality per unit vector e_k of the top (bottom, for that variant) eigenspace of A.
+  static std::vector<LinearIneq> inequalities(const MatrixCase& c, const std::string& variant) {
+    std::vector<LinearIneq> q;
+    for (int k : extreme_indices(c.a, variant != "bottom")) {
+      const double ekk = c.e(k, k);
+      const std::string where = "v = e_" + std::to_string(k + 1);
+      if (variant == "upper") q.push_back({{{"A+E", 1}}, {{"A", 1}}, ekk, where});
+      else if (variant == "double") q.push_back({{{"A", 1}}, {{"A+E", 1}}, -2 * ekk, where});
+      else q.push_back({{{"A", 1}}, {{"A+E", 1}}, -ekk, where});
+    }
+    return q;
   }
 };
 

@@ -101,6 +101,24 @@ Outcome decide_linear_at(const std::vector<LinearIneq>& ineqs, const std::string
   return out;
 }
 
+double approx_linear_margin(const std::vector<LinearIneq>& ineqs, const MatrixCase& c) {
+  const auto eig = [](const MatrixXd& m) -> Eigen::VectorXd {
+    return Eigen::SelfAdjointEigenSolver<MatrixXd>(m, Eigen::EigenvaluesOnly).eigenvalues().reverse();
+  };
+  const Eigen::VectorXd a = eig(c.a), e = eig(c.e), sum = eig(c.a + c.e);
+  const auto value = [&](const EigTerm& t) {
+    return t.coef * (t.matrix == "A" ? a : t.matrix == "E" ? e : sum)(t.index - 1);
+  };
+  double worst = -num::inf;
+  for (const LinearIneq& q : ineqs) {
+    double lhs = 0, rhs = q.constant, scale = 1 + std::fabs(q.constant);
+    for (const EigTerm& t : q.lhs) lhs += value(t), scale += std::fabs(value(t));
+    for (const EigTerm& t : q.rhs) rhs += value(t), scale += std::fabs(value(t));
+    worst = std::max(worst, (lhs - rhs) / scale);
+  }
+  return worst;
+}
+
 nlohmann::json to_json(const num::MpIval& x) { return report::to_json(num::to_ival(x)); }
 
 std::string exact_text(double x) { return num::rational_text(num::to_rational(x)); }

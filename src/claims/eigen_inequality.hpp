@@ -125,6 +125,10 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
   return out;
 }
 
+/// Unverified margin of the worst inequality from binary64 eigenvalues (targeted search only):
+/// max over q of (lhs - rhs - constant) / (1 + sum of |terms|); > 0 means apparently violated.
+double approx_linear_margin(const std::vector<LinearIneq>& ineqs, const MatrixCase& c);
+
 /// decide_linear on spectra at `bits`: binary64 at 53, MPFI above; UNDECIDED when the spectra
 /// cannot be enclosed at that precision.
 Outcome decide_linear_at(const std::vector<LinearIneq>& ineqs, const std::string& claim,

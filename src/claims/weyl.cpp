@@ -41,6 +41,10 @@ class Weyl final : public Claim {
     return decide_linear_at(inequalities(v.name, static_cast<int>(c.a.rows())), name(), v, c, bits);
   }
 
+  std::optional<double> approx_margin(const MatrixCase& c, const std::string& variant) const override {
+    return approx_linear_margin(inequalities(variant, static_cast<int>(c.a.rows())), c);
+  }
+
  private:
   static std::vector<LinearIneq> inequalities(const std::string& variant, int n) {
     std::vector<LinearIneq> q;

@@ -78,7 +78,7 @@ int run_check(CheckArgs a) {
       if (done == total) std::fprintf(stderr, "\n");
     };
   if (a.search && !claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(2, 2), Eigen::MatrixXd::Zero(2, 2)}, o.variant))
-    throw CLI::ValidationError("--search", "the targeted search supports the remainder claim so far");
+    throw CLI::ValidationError("--search", "this claim has no margin for the targeted search");
   const search::RunResult r = search::run_cases(*claim, o);
   const nlohmann::json report = report::check_report(*claim, *variant, o, r);
   if (!a.report_dir.empty()) report::write_check_report(a.report_dir, report, r);
@@ -118,7 +118,7 @@ void add_check(CLI::App& app, int& exit_code) {
                   "normE, gap, d, lambda1, lambda2, lambda_min, e11)");
   cmd->add_flag("--search", a->search,
                 "After the cases, maximize the violation margin with Nelder-Mead from seeded starts "
-                "and certify the best candidate (remainder so far)");
+                "and certify the best candidate");
   cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");

@@ -64,7 +64,9 @@ expect_exit 2 "--bound on another claim" "$FIM" check weyl --bound "gap"
 expect_exit 1 "--search refutes 0.7 normE^3/gap^2" \
   "$FIM" check remainder --bound "0.7*normE^3/gap^2" --cases 200 --seed 1 --search --budget 20 --report "$tmp/search"
 expect_exit 0 "verify-cert confirms the search's certificate" "$FIM" verify-cert "$tmp/search/cert-search.json"
-expect_exit 2 "--search on a claim without a margin estimate" "$FIM" check weyl --search --cases 10
+expect_exit 1 "--search refutes weyl/half-top from a single start case" \
+  "$FIM" check weyl --variant half-top --cases 1 --seed 3 --search --budget 10
+expect_exit 0 "--search finds nothing against weyl as stated" "$FIM" check weyl --cases 1 --seed 3 --search --budget 2
 expect_exit 2 "unknown claim" "$FIM" check nonsense
 expect_exit 2 "unknown variant" "$FIM" check weyl --variant nonsense
 expect_exit 2 "malformed --dim" "$FIM" check weyl --dim 5..2
