@@ -53,6 +53,9 @@ class Claim {
   }
 };
 
+/// HOLDS decided exactly by the structure of the case (an equality case), named by `why`.
+Outcome holds_by_structure(const std::string& why);
+
 /// Escalates check_at along p's ladder while the verdict is UNDECIDED (one mechanism for all).
 Outcome check(const Claim& claim, const MatrixCase& c, const std::string& variant,
               const linalg::Precision& p);

@@ -43,12 +43,7 @@ class Directional final : public Claim {
     const std::vector<LinearIneq> q = inequalities(c, v.name);
     bool all_by_structure = v.proved;
     for (int k : extreme_indices(c.a, true)) all_by_structure = all_by_structure && eigenvector_of_sum(c.e, k);
-    if (all_by_structure) {
-      Outcome out;
-      out.verdict = Verdict::Holds;
-      out.where = "E v_1 parallel to v_1: decided exactly by structure";
-      return out;
-    }
+    if (all_by_structure) return holds_by_structure("E v_1 parallel to v_1");
     return decide_linear_at(q, name(), v, c, bits);
   }
 

@@ -32,12 +32,8 @@ class Weyl final : public Claim {
 
   Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const override {
     const Variant v = *find_variant(*this, variant);
-    if (v.proved && (scalar_matrix(c.e) || scalar_matrix(c.a))) {
-      Outcome out;
-      out.verdict = Verdict::Holds;
-      out.where = "E or A a multiple of I: decided exactly by structure";
-      return out;
-    }
+    if (v.proved && (scalar_matrix(c.e) || scalar_matrix(c.a)))
+      return holds_by_structure("E or A a multiple of I");
     return decide_linear_at(inequalities(v.name, static_cast<int>(c.a.rows())), name(), v, c, bits);
   }
 

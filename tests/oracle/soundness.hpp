@@ -233,30 +233,31 @@ inline std::vector<ExactSym> ball_views(const ExactSym& ex, double r) {
   return {ex.shifted(-rr), ex, ex.shifted(rr)};
 }
 
-inline Outcome check_spectrum_result(const ExactSym& ex, const linalg::Spectrum& s, double radius,
-                                     const std::string& name) {
+// One result (a Spectrum or a Top) checked against every ball member the oracle distinguishes.
+template <class Result, class Check>
+Outcome check_result(const ExactSym& ex, const Result& r, double radius, const std::string& name,
+                     Check check) {
   Outcome o;
   o.results = 1;
-  o.not_ok = s.ok ? 0 : 1;
-  if (s.ok && ex.dim() >= 2 && !s.gap) o.missing_gaps = 1;
-  if (s.ok && s.gap && s.gap->lo > 0) o.positive_gaps = 1;
+  o.not_ok = r.ok ? 0 : 1;
+  if (r.ok && ex.dim() >= 2 && !r.gap) o.missing_gaps = 1;
+  if (r.ok && r.gap && r.gap->lo > 0) o.positive_gaps = 1;
   for (const ExactSym& v : ball_views(ex, radius))
-    o.report.merge(check_spectrum(v, s, name + (radius != 0 ? " [ball member shift " + v.shift().str() + "]" : "")));
-  o.detail = describe(s) + (radius != 0 ? " radius " + hex(radius) : "");
+    o.report.merge(check(v, r, name + (radius != 0 ? " [ball member shift " + v.shift().str() + "]" : "")));
+  o.detail = describe(r) + (radius != 0 ? " radius " + hex(radius) : "");
   return o;
+}
+
+inline Outcome check_spectrum_result(const ExactSym& ex, const linalg::Spectrum& s, double radius,
+                                     const std::string& name) {
+  return check_result(ex, s, radius, name, [](const ExactSym& v, const linalg::Spectrum& x,
+                                              const std::string& n) { return check_spectrum(v, x, n); });
 }
 
 inline Outcome check_top_result(const ExactSym& ex, const linalg::Top& t, double radius,
                                 const std::string& name) {
-  Outcome o;
-  o.results = 1;
-  o.not_ok = t.ok ? 0 : 1;
-  if (t.ok && ex.dim() >= 2 && !t.gap) o.missing_gaps = 1;
-  if (t.ok && t.gap && t.gap->lo > 0) o.positive_gaps = 1;
-  for (const ExactSym& v : ball_views(ex, radius))
-    o.report.merge(check_top(v, t, name + (radius != 0 ? " [ball member shift " + v.shift().str() + "]" : "")));
-  o.detail = describe(t) + (radius != 0 ? " radius " + hex(radius) : "");
-  return o;
+  return check_result(ex, t, radius, name, [](const ExactSym& v, const linalg::Top& x,
+                                              const std::string& n) { return check_top(v, x, n); });
 }
 
 inline Outcome check_norm_result(const ExactSym& ex, double bound, double radius, const std::string& name) {
