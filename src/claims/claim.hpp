@@ -51,6 +51,8 @@ class Claim {
   virtual std::optional<double> approx_margin(const MatrixCase&, const std::string&) const {
     return std::nullopt;
   }
+  /// What Outcome::tightness measures, for reports ("" when the claim reports none).
+  virtual std::string tightness_meaning() const { return ""; }
 };
 
 /// HOLDS decided exactly by the structure of the case (an equality case), named by `why`.

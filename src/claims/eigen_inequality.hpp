@@ -1,7 +1,9 @@
 // Linear inequalities between eigenvalues of A, E and A + E, decided from enclosures of any
 // interval type (binary64 Ival or MPFI), with a certificate for a violation (S8).
 #pragma once
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +27,16 @@ struct PairSpectra {
 PairSpectra<num::Ival> pair_spectra_fp(const MatrixCase& c);
 /// In MPFI at the precision of the caller's num::ScopedPrecision.
 PairSpectra<num::MpIval> pair_spectra_mp(const MatrixCase& c);
+
+/// Encloses ||E|| = max(lambda_1(E), -lambda_n(E)) from the enclosures of E's spectrum (LA Lemma 8).
+template <class I>
+I norm_enclosure(const std::vector<I>& eig_e) {
+  const I top = eig_e.front(), neg_bottom = I(0) - eig_e.back();
+  const auto lo = std::max({decltype(lower(top))(0), lower(top), lower(neg_bottom)});
+  const auto hi = std::max(upper(top), upper(neg_bottom));
+  if constexpr (std::is_same_v<I, num::MpIval>) return num::to_mp(lo, hi);  // not Boost's MpIval(lo, hi)
+  else return I(lo, hi);
+}
 
 /// coef * lambda_index(matrix), matrix "A", "E" or "A+E", index 1-based, coef an exact binary64.
 struct EigTerm {

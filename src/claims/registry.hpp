@@ -9,6 +9,9 @@ class Claim;
 const Claim& weyl_claim();
 const Claim& directional_claim();
 const Claim& remainder_claim();
+/// C4 in model M1 (registered) and in model M2 (`--noise M2`); both named genericity.
+const Claim& genericity_claim();
+const Claim& genericity_m2_claim();
 
 class BoundExpr;
 /// The remainder claim with one more false-until-shown variant, "conjectured": |R3| <= EXPR.

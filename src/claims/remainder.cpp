@@ -40,16 +40,6 @@ I power(const I& x, int p) {
   return r;
 }
 
-// ||E|| from the enclosures of lambda_1(E) and lambda_n(E): max(lambda_1, -lambda_n) (Lemma 8).
-template <class I>
-I norm_from(const std::vector<I>& eig_e) {
-  const I top = eig_e.front(), neg_bottom = I(0) - eig_e.back();
-  const auto lo = std::max({decltype(lower(top))(0), lower(top), lower(neg_bottom)});
-  const auto hi = std::max(upper(top), upper(neg_bottom));
-  if constexpr (std::is_same_v<I, MpIval>) return num::to_mp(lo, hi);  // not Boost's MpIval(lo, hi)
-  else return I(lo, hi);
-}
-
 // The quantities a conjectured bound may use (proofs/remainder.md; `--bound EXPR`).
 template <class I>
 std::map<std::string, I> bound_variables(const MatrixCase& c, int top, double lambda2, const I& n_e,
@@ -65,7 +55,7 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
   Outcome out;
   const Bound b = bound_of(v.name);
   const double lambda1 = c.a(top, top);
-  const I g = I(lambda1) - I(lambda2), n_e = norm_from(s.e);
+  const I g = I(lambda1) - I(lambda2), n_e = norm_enclosure(s.e);
   if (b.needs_hypothesis) {
     const I twice = I(2) * n_e;
     if (!(upper(twice) < lower(g))) {
@@ -119,6 +109,7 @@ class Remainder final : public Claim {
   explicit Remainder(BoundExpr conjecture) : conjecture_(std::move(conjecture)) {}
   std::string name() const override { return "remainder"; }
   bool diagonal_a() const override { return true; }
+  std::string tightness_meaning() const override { return "|R3| / bound"; }
   // False variants: proofs/remainder.md section 5 (small-constant: V1 with 1/64, no-norm-hypothesis
   // = V2, fourth-power = V4); the hypotheses are decided first (section 3.2).
   std::vector<Variant> variants() const override {

@@ -14,7 +14,7 @@ namespace fim::cli {
 namespace {
 
 struct CheckArgs {
-  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound;
+  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound, noise;
   int cases = 200, max_bits = 4096, only_case = -1;
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false;
@@ -50,7 +50,11 @@ int run_check(CheckArgs a) {
     owned = with_bound(a);
     a.variant = "conjectured";
   }
-  const claims::Claim* claim = owned ? owned.get() : claims::find_claim(a.claim);
+  if (!a.noise.empty() && a.claim != "genericity")
+    throw CLI::ValidationError("--noise", "the perturbation model is for the genericity claim");
+  const claims::Claim* claim = owned ? owned.get()
+                               : a.noise == "M2" ? &claims::genericity_m2_claim()
+                                                 : claims::find_claim(a.claim);
   if (!claim) throw CLI::ValidationError("CLAIM", "unknown claim '" + a.claim + "'");
   if (a.list_variants) {
     for (const auto& v : claim->variants())
@@ -65,6 +69,7 @@ int run_check(CheckArgs a) {
   search::RunOptions o;
   o.variant = a.variant;
   o.bound = a.bound;
+  o.noise = a.noise;
   if (a.search) o.search_budget = a.budget;
   o.cases = a.cases;
   o.seed = a.seed;
@@ -89,8 +94,16 @@ int run_check(CheckArgs a) {
       std::cout << "  counterexample: case " << cx["case"] << " (" << cx["where"].get<std::string>()
                 << "), shrunk to dimension " << cx["dimension_shrunk"] << "; reproduce: "
                 << cx["reproduce"].get<std::string>() << "\n";
-    for (const auto& u : report["undecided"])
-      std::cout << "  undecided: case " << u["case"] << " (" << u["where"].get<std::string>() << ")\n";
+    if (const auto& one = report["case_outcome"]; !one.is_null())
+      std::cout << "  case " << a.only_case << ": " << one["verdict"].get<std::string>() << " at "
+                << one["bits"] << " bits (" << one["where"].get<std::string>() << ")\n  evidence: "
+                << one["evidence"].dump() << "\n";
+    const auto& undecided = report["undecided"];
+    for (std::size_t k = 0; k < undecided.size() && k < 10; ++k)
+      std::cout << "  undecided: case " << undecided[k]["case"] << " ("
+                << undecided[k]["where"].get<std::string>() << ")\n";
+    if (undecided.size() > 10)
+      std::cout << "  ... and " << undecided.size() - 10 << " more undecided cases (all in the --json report)\n";
   }
   if (r.count(claims::Verdict::Violated) > 0 || !r.counterexamples.empty()) return kCounterexample;
   return r.count(claims::Verdict::Undecided) > 0 ? kUndecided : kOk;
@@ -99,9 +112,9 @@ int run_check(CheckArgs a) {
 }  // namespace
 
 void add_check(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("check", "Property-test a claim (weyl, directional, remainder)");
+  auto* cmd = app.add_subcommand("check", "Property-test a claim (weyl, directional, remainder, genericity)");
   auto a = std::make_shared<CheckArgs>();
-  cmd->add_option("CLAIM", a->claim, "weyl | directional | remainder")->required();
+  cmd->add_option("CLAIM", a->claim, "weyl | directional | remainder | genericity")->required();
   cmd->add_option("--cases", a->cases, "Number of generated cases")->check(CLI::Range(1, 10000000));
   cmd->add_option("--seed", a->seed, "Seed; the same seed gives the same cases");
   cmd->add_option("--dim", a->dim, "Dimensions LO..HI (1..64)");
@@ -120,6 +133,9 @@ void add_check(CLI::App& app, int& exit_code) {
                 "After the cases, maximize the violation margin with Nelder-Mead from seeded starts "
                 "and certify the best candidate");
   cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
+  cmd->add_option("--noise", a->noise,
+                  "genericity only: M1 matrix noise F + xi B (default) or M2 score noise g_i + C xi_i")
+      ->check(CLI::IsMember({"M1", "M2"}));
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });

@@ -19,10 +19,10 @@ std::string family_name(search::Family f) {
   return f == search::Family::Random ? "random" : f == search::Family::Adversarial ? "adversarial" : "all";
 }
 
-nlohmann::json tightness_stats(std::vector<double> t) {
+nlohmann::json tightness_stats(std::vector<double> t, const std::string& meaning) {
   if (t.empty()) return nullptr;
   std::sort(t.begin(), t.end());
-  return {{"cases", t.size()}, {"min", t.front()}, {"median", t[t.size() / 2]}, {"max", t.back()},
+  return {{"meaning", meaning}, {"cases", t.size()}, {"min", t.front()}, {"median", t[t.size() / 2]}, {"max", t.back()},
           {"note", "estimates from enclosure midpoints, for statistics; verdicts never use them"}};
 }
 
@@ -37,6 +37,7 @@ std::string reproduce_command(const claims::Claim& claim, const search::RunOptio
   if (k >= 0) s << " --case " << k;  // k < 0: found by the targeted search
   else s << " --cases " << o.cases << " --search --budget " << o.search_budget;
   if (!o.bound.empty()) s << " --bound '" << o.bound << "'";
+  if (!o.noise.empty()) s << " --noise " << o.noise;
   return s.str();
 }
 
@@ -72,7 +73,12 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
           {"counts", counts},
           {"cases_by_precision", {{"53", r.bits_used[0]}, {"113", r.bits_used[1]},
                                   {"256", r.bits_used[2]}, {"1024", r.bits_used[3]}}},
-          {"tightness", tightness_stats(r.tightness)},
+          {"noise", o.noise.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.noise)},
+          {"tightness", tightness_stats(r.tightness, claim.tightness_meaning())},
+          {"case_outcome", r.single ? nlohmann::json{{"verdict", claims::to_string(r.single->verdict)},
+                                                     {"where", r.single->where}, {"bits", r.single->bits},
+                                                     {"evidence", r.single->evidence}}
+                                    : nlohmann::json(nullptr)},
           {"counterexamples", cxs},
           {"undecided", undecided},
           {"hypothesis_failures", r.hypothesis_failures},
@@ -118,7 +124,7 @@ std::string check_markdown(const nlohmann::json& j) {
   s << "\nEvery verdict is decided from certified enclosures; HYPOTHESIS_FAILS cases are outside the "
        "claim's scope and never count as counterexamples.\n";
   if (!j["tightness"].is_null())
-    s << "\nTightness (|R3| / bound, midpoint estimates): min " << j["tightness"]["min"].get<double>()
+    s << "\nTightness (" << j["tightness"]["meaning"].get<std::string>() << ", midpoint estimates): min " << j["tightness"]["min"].get<double>()
       << ", median " << j["tightness"]["median"].get<double>() << ", max "
       << j["tightness"]["max"].get<double>() << ".\n";
   for (const auto& cx : j["counterexamples"]) {

@@ -58,23 +58,35 @@ class Matrices {
   explicit Matrices(const nlohmann::json& m) : a_(parse_matrix(m.value("A", nlohmann::json()), "A")),
                                                 e_(parse_matrix(m.value("E", nlohmann::json()), "E")) {
     if (a_.size() != e_.size()) throw Malformed("A and E differ in size");
-    sum_ = a_;
+    RatMatrix sum = a_, diff = a_;
     for (std::size_t i = 0; i < a_.size(); ++i)
-      for (std::size_t j = 0; j < a_.size(); ++j) sum_[i][j] += e_[i][j];
+      for (std::size_t j = 0; j < a_.size(); ++j) sum[i][j] += e_[i][j], diff[i][j] -= e_[i][j];
+    add("A", a_);
+    add("E", e_);
+    add("A+E", sum);
+    add("A-E", diff);
+  }
+  /// Names the matrix scale * (the matrix the bounds speak of); scale > 0 keeps it dyadic.
+  void add(const std::string& name, RatMatrix m, const Rational& scale = 1) {
+    raw_[name] = {std::move(m), scale};
   }
   int dim() const { return static_cast<int>(a_.size()); }
   const oracle::ExactSym& get(const std::string& name) {
-    if (name != "A" && name != "E" && name != "A+E") throw Malformed("unknown matrix '" + name + "'");
     auto it = exact_.find(name);
-    if (it == exact_.end())
-      it = exact_.emplace(name, oracle::ExactSym(name == "A" ? a_ : name == "E" ? e_ : sum_)).first;
+    if (it == exact_.end()) {
+      const auto raw = raw_.find(name);
+      if (raw == raw_.end()) throw Malformed("unknown matrix '" + name + "'");
+      it = exact_.emplace(name, oracle::ExactSym(raw->second.first)).first;
+    }
     return it->second;
   }
+  const Rational& scale(const std::string& name) const { return raw_.at(name).second; }
   const RatMatrix& a() const { return a_; }
   const RatMatrix& e() const { return e_; }
 
  private:
-  RatMatrix a_, e_, sum_;
+  RatMatrix a_, e_;
+  std::map<std::string, std::pair<RatMatrix, Rational>> raw_;
   std::map<std::string, oracle::ExactSym> exact_;
 };
 
@@ -95,14 +107,15 @@ EigBounds confirm_bounds(const nlohmann::json& bounds, Matrices& m, std::string&
     if (k < 1 || k > n) throw Malformed("bound index out of range");
     const auto& s = m.get(name);
     const std::string label = "lambda_" + std::to_string(k) + "(" + name + ")";
+    const Rational scale = m.scale(name);
     if (x.contains("lower")) {
       const Rational r = exact_number(x["lower"], label + " lower");
-      if (s.count_below(r) > n - k) refuted = label + " >= " + r.str() + " is false";
+      if (s.count_below(r * scale) > n - k) refuted = label + " >= " + r.str() + " is false";
       b.lower[{name, k}] = r;
     }
     if (x.contains("upper")) {
       const Rational r = exact_number(x["upper"], label + " upper");
-      if (s.count_above(r) > k - 1) refuted = label + " <= " + r.str() + " is false";
+      if (s.count_above(r * scale) > k - 1) refuted = label + " <= " + r.str() + " is false";
       b.upper[{name, k}] = r;
     }
   }
@@ -115,6 +128,16 @@ const Rational& need(const std::map<std::pair<std::string, int>, Rational>& m, c
   if (it == m.end())
     throw Malformed(std::string("no ") + side + " bound for lambda_" + std::to_string(k) + "(" + name + ")");
   return it->second;
+}
+
+// ||E|| in [N_lo, N_hi] from confirmed bounds on lambda_1(E) and lambda_n(E) (LA Lemma 8).
+std::pair<Rational, Rational> norm_range(const EigBounds& b, int n) {
+  const Rational top_hi = need(b.upper, "E", 1, "upper"), bot_lo = need(b.lower, "E", n, "lower");
+  const Rational top_lo = need(b.lower, "E", 1, "lower"), bot_hi = need(b.upper, "E", n, "upper");
+  const Rational n_hi = top_hi > -bot_lo ? top_hi : Rational(-bot_lo);
+  Rational n_lo = top_lo > -bot_hi ? top_lo : Rational(-bot_hi);
+  if (n_lo < 0) n_lo = 0;
+  return {n_lo, n_hi};
 }
 
 // sum(lhs) <= sum(rhs) + constant is violated when sum(coef * lower) > sum(coef * upper) + constant.
@@ -196,12 +219,7 @@ CertCheck remainder(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
     if (j != t) s += e[t][j] * e[t][j] / (l1 - a[j][j]);
   const Rational r_lo = need(b.lower, "A+E", 1, "lower") - s, r_hi = need(b.upper, "A+E", 1, "upper") - s;
   const Rational abs_lo = r_lo > 0 ? r_lo : r_hi < 0 ? Rational(-r_hi) : Rational(0);
-  // ||E|| in [N_lo, N_hi]
-  const Rational top_hi = need(b.upper, "E", 1, "upper"), bot_lo = need(b.lower, "E", n, "lower");
-  const Rational n_hi = top_hi > -bot_lo ? top_hi : Rational(-bot_lo);
-  const Rational top_lo = need(b.lower, "E", 1, "lower"), bot_hi = need(b.upper, "E", n, "upper");
-  Rational n_lo = top_lo > -bot_hi ? top_lo : Rational(-bot_hi);
-  if (n_lo < 0) n_lo = 0;
+  const auto [n_lo, n_hi] = norm_range(b, n);
   const auto& bd = c.at("bound");
   if (bd.contains("expr")) return conjectured_bound(bd, abs_lo, n_lo, n_hi, g, {l1, l2, a, e, t});
   const Rational k = exact_number(bd.at("constant"), "bound constant");
@@ -221,6 +239,150 @@ CertCheck remainder(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
   return {CertStatus::Refuted, "the bounds do not show |R3| above the bound"};
 }
 
+
+// ---- C4 genericity, the exact-expectation mode (proofs/genericity.md, sections 4.5 and 6) ----
+
+struct MeanCheck {
+  Rational delta_lo, delta_hi;  // E[lambda_1(perturbed)] - lambda_1, enclosed by confirmed bounds
+  Rational predicted;           // coef * c2 of the reading
+  Rational bound;               // Proposition 7's B (reading "proposition-7")
+  bool prop7;
+};
+
+CertCheck decide_mean(const MeanCheck& q) {
+  if (!q.prop7) {
+    if (q.delta_hi < q.predicted)
+      return {CertStatus::Confirmed, "E[lambda_1] - lambda_1 <= " + q.delta_hi.str() + " < " + q.predicted.str()};
+    return {CertStatus::Refuted, "the bounds do not put the mean below the prediction"};
+  }
+  const Rational miss = q.delta_lo - q.predicted > q.predicted - q.delta_hi ? Rational(q.delta_lo - q.predicted)
+                                                                           : Rational(q.predicted - q.delta_hi);
+  if (miss > q.bound)
+    return {CertStatus::Confirmed, "|E[lambda_1] - lambda_1 - prediction| >= " + miss.str() + " > B = " + q.bound.str()};
+  return {CertStatus::Refuted, "the bounds do not put the mean outside prediction +- B"};
+}
+
+Rational reading_number(const nlohmann::json& reading, const char* key, const char* fallback) {
+  return exact_number(reading.contains(key) ? reading[key] : nlohmann::json(fallback), key);
+}
+
+void require_diagonal(const RatMatrix& a) {
+  for (std::size_t i = 0; i < a.size(); ++i)
+    for (std::size_t j = 0; j < a.size(); ++j)
+      if (i != j && a[i][j] != 0) throw Malformed("genericity certificates need a diagonal A");
+}
+
+// M1: E = xi B, P(xi = +-1) = 1/2, B = matrix E; c2 = sum_j B_tj^2 / (lambda_1 - a_jj) (Lemma 5).
+CertCheck genericity_m1(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
+  const RatMatrix &a = m.a(), &e = m.e();
+  require_diagonal(a);
+  const int n = m.dim(), t = c.at("top_index").get<int>() - 1;
+  if (t < 0 || t >= n) throw Malformed("top_index out of range");
+  const auto& reading = c.at("reading");
+  const bool distinct = reading.value("gap", "all") == "distinct";
+  const Rational l1 = a[t][t];
+  Rational c2 = 0, l2;
+  bool have_l2 = false;
+  for (int j = 0; j < n; ++j) {
+    if (j == t) continue;
+    if (a[j][j] > l1 || (!distinct && a[j][j] == l1)) throw Malformed("top_index is not the unique top eigenvalue");
+    if (a[j][j] == l1) continue;
+    c2 += e[t][j] * e[t][j] / (l1 - a[j][j]);
+    if (!have_l2 || a[j][j] > l2) l2 = a[j][j];
+    have_l2 = true;
+  }
+  if (!have_l2) throw Malformed("no eigenvalue below lambda_1");
+  const Rational g = l1 - l2;
+  MeanCheck q{(need(b.lower, "A+E", 1, "lower") + need(b.lower, "A-E", 1, "lower")) / 2 - l1,
+              (need(b.upper, "A+E", 1, "upper") + need(b.upper, "A-E", 1, "upper")) / 2 - l1,
+              reading_number(reading, "coef", "1") * c2, 0, reading.value("remainder", "") == "proposition-7"};
+  if (q.prop7) {
+    const Rational ell = norm_range(b, n).second;
+    if (!(2 * ell < g)) return {CertStatus::Refuted, "the hypothesis ||B|| < g/2 is not certified"};
+    q.bound = 2 * ell * ell * ell / (g * (g - 2 * ell));  // Proposition 7, q = 0; increasing in ||B||
+  }
+  return decide_mean(q);
+}
+
+struct ScoreDraws {
+  std::vector<Rational> gamma;
+  std::vector<int> columns;  // nonzero columns of C
+  int draws = 0;
+};
+
+// M2: scores g_i = gamma_i e_i (gamma = diag A), eps_i = C xi_i; draw K has xi_ik = -1 where bit
+// (i m + k) of K is set. Names "draw K" = n F(eps_K) (dyadic), its bounds scaled by n.
+ScoreDraws add_score_draws(Matrices& m) {
+  const RatMatrix &a = m.a(), &c = m.e();
+  require_diagonal(a);
+  const int n = m.dim();
+  ScoreDraws s;
+  for (int i = 0; i < n; ++i) s.gamma.push_back(a[i][i]);
+  for (int k = 0; k < n; ++k)
+    for (int r = 0; r < n; ++r)
+      if (c[r][k] != 0) {
+        s.columns.push_back(k);
+        break;
+      }
+  const int m_cols = static_cast<int>(s.columns.size());
+  if (n * m_cols > 10) throw Malformed("more than 2^10 draws");  // the producer stops at 2^6
+  s.draws = 1 << (n * m_cols);
+  for (int d = 0; d < s.draws; ++d) {
+    RatMatrix f(n, std::vector<Rational>(n, Rational(0)));
+    for (int i = 0; i < n; ++i) {
+      std::vector<Rational> u(n, Rational(0));
+      u[i] = s.gamma[i];
+      for (int k = 0; k < m_cols; ++k) {
+        const bool minus = (d >> (i * m_cols + k)) & 1;
+        for (int r = 0; r < n; ++r) u[r] += minus ? Rational(-c[r][s.columns[k]]) : c[r][s.columns[k]];
+      }
+      for (int r = 0; r < n; ++r)
+        for (int col = 0; col < n; ++col) f[r][col] += u[r] * u[col];
+    }
+    m.add("draw " + std::to_string(d), std::move(f), n);
+  }
+  return s;
+}
+
+// c2 with first-term weight w (Lemma 6): w Sigma_tt + (1/n) sum_j (l_j Sigma_tt + l_t Sigma_jj)/(l_t - l_j).
+CertCheck genericity_m2(const nlohmann::json& c, Matrices& m, const EigBounds& b, const ScoreDraws& s) {
+  const RatMatrix& cm = m.e();
+  const int n = m.dim(), t = c.at("top_index").get<int>() - 1;
+  if (t < 0 || t >= n) throw Malformed("top_index out of range");
+  std::vector<Rational> lambda, sigma(n, Rational(0));
+  for (int j = 0; j < n; ++j) {
+    lambda.push_back(s.gamma[j] * s.gamma[j] / n);
+    for (int k = 0; k < n; ++k) sigma[j] += cm[j][k] * cm[j][k];
+  }
+  Rational rest = 0, l2 = -1;
+  for (int j = 0; j < n; ++j) {
+    if (j == t) continue;
+    if (lambda[j] >= lambda[t]) throw Malformed("top_index is not the unique top eigenvalue");
+    rest += (lambda[j] * sigma[t] + lambda[t] * sigma[j]) / (lambda[t] - lambda[j]);
+    if (lambda[j] > l2) l2 = lambda[j];
+  }
+  const auto& reading = c.at("reading");
+  const Rational c2 = reading_number(reading, "first_term", "1") * sigma[t] + rest / n;
+  Rational lo = 0, hi = 0;
+  for (int d = 0; d < s.draws; ++d) {
+    lo += need(b.lower, "draw " + std::to_string(d), 1, "lower");
+    hi += need(b.upper, "draw " + std::to_string(d), 1, "upper");
+  }
+  MeanCheck q{lo / s.draws - lambda[t], hi / s.draws - lambda[t], reading_number(reading, "coef", "1") * c2, 0,
+              reading.value("remainder", "") == "proposition-7"};
+  if (q.prop7) {  // l, q of Proposition 7 for Rademacher xi: ||eps_i|| <= c1 = sum |C_jk|
+    const Rational g = lambda[t] - l2;
+    Rational c1 = 0, gsum = 0;
+    for (const auto& row : cm)
+      for (const Rational& x : row) c1 += abs(x);
+    for (const Rational& x : s.gamma) gsum += abs(x);
+    const Rational ell = 2 * gsum * c1 / n, qq = 2 * c1 * c1, rho = ell + qq / 2;
+    if (!(2 * rho < g)) return {CertStatus::Refuted, "the hypothesis 2 rho < g is not certified"};
+    q.bound = (ell * qq + qq * qq / 4) / g + 2 * rho * rho * rho / (g * (g - 2 * rho));
+  }
+  return decide_mean(q);
+}
+
 }  // namespace
 
 CertCheck verify_certificate(const nlohmann::json& cert) {
@@ -228,12 +390,15 @@ CertCheck verify_certificate(const nlohmann::json& cert) {
     if (!cert.is_object() || cert.value("fimcheck_certificate", 0) != 1)
       throw Malformed("not a fimcheck certificate (version 1)");
     Matrices m(cert.at("matrices"));
+    const std::string kind = cert.value("kind", "");
+    const bool score_noise = kind == "genericity-mean" && cert.value("model", "") == "M2";
+    const ScoreDraws draws = score_noise ? add_score_draws(m) : ScoreDraws{};
     std::string refuted;
     const EigBounds b = confirm_bounds(cert.at("bounds"), m, refuted);
     if (!refuted.empty()) return {CertStatus::Refuted, refuted};
-    const std::string kind = cert.value("kind", "");
     if (kind == "linear-eigenvalue-inequality") return linear(cert, m, b);
     if (kind == "remainder") return remainder(cert, m, b);
+    if (kind == "genericity-mean") return score_noise ? genericity_m2(cert, m, b, draws) : genericity_m1(cert, m, b);
     throw Malformed("unknown certificate kind '" + kind + "'");
   } catch (const Malformed& e) {
     return {CertStatus::Malformed, e.what()};

@@ -23,6 +23,7 @@ struct RunOptions {
   std::optional<int> only_case;            // --case K: run that case alone
   int max_counterexamples = 5;             // shrunk and reported in full
   std::string bound;                       // --bound EXPR, repeated in reproducing commands
+  std::string noise;                       // --noise M1|M2 (genericity), repeated likewise
   double search_budget = 0;                // --search: seconds of targeted search after the cases
   std::function<void(int done, int total)> progress;
 };
@@ -41,6 +42,7 @@ struct RunResult {
   std::vector<Counterexample> counterexamples;
   std::vector<std::pair<int, std::string>> undecided;  // case index, what was undecided
   std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases
+  std::optional<claims::Outcome> single;               // --case K: that case's whole outcome
   std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
   double seconds = 0;
   struct Search {

@@ -67,6 +67,25 @@ expect_exit 0 "verify-cert confirms the search's certificate" "$FIM" verify-cert
 expect_exit 1 "--search refutes weyl/half-top from a single start case" \
   "$FIM" check weyl --variant half-top --cases 1 --seed 3 --search --budget 10
 expect_exit 0 "--search finds nothing against weyl as stated" "$FIM" check weyl --cases 1 --seed 3 --search --budget 2
+# C4 genericity in M1 and M2: as stated no counterexample; false variants refuted, certificates exact.
+expect_exit 0 "genericity (M1) as stated, 500 cases" "$FIM" check genericity --cases 500 --seed 1
+expect_exit 0 "genericity --noise M2 as stated, 500 cases" "$FIM" check genericity --noise M2 --cases 500 --seed 1
+for spec in "M1 per-draw" "M1 no-remainder" "M1 sign-flipped" "M1 no-gap" "M2 no-first-term" "M2 first-term-sign"; do
+  set -- $spec
+  expect_exit 1 "genericity --noise $1 --variant $2 is refuted" \
+    "$FIM" check genericity --noise "$1" --variant "$2" --cases 500 --seed 1 --report "$tmp/gen-$2"
+  cert=$(ls "$tmp/gen-$2"/cert-*.json 2>/dev/null | head -1)
+  [ -n "$cert" ] && expect_exit 0 "  verify-cert confirms $(basename "$cert")" "$FIM" verify-cert "$cert" \
+    || bad "no certificate for genericity/$2"
+done
+grep -q -- "--noise M2" "$tmp/gen-no-first-term/report.json" && ok "the M2 reproduce command names --noise M2" \
+  || bad "reproduce command lacks --noise M2"
+expect_exit 0 "genericity --case K prints c2, the exact mean and a Monte Carlo" \
+  "$FIM" check genericity --noise M2 --case 36 --seed 1
+grep -q '"statistical":true' "$tmp/out" && grep -q '"c2"' "$tmp/out" && ok "  the Monte Carlo is labelled statistical" \
+  || bad "no statistical Monte Carlo in: $(head -c 300 "$tmp/out")"
+expect_exit 2 "--noise on another claim" "$FIM" check weyl --noise M2
+expect_exit 2 "--noise M4" "$FIM" check genericity --noise M4
 expect_exit 2 "unknown claim" "$FIM" check nonsense
 expect_exit 2 "unknown variant" "$FIM" check weyl --variant nonsense
 expect_exit 2 "malformed --dim" "$FIM" check weyl --dim 5..2
