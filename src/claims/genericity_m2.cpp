@@ -110,8 +110,8 @@ MpIval draw_top(const ScoreNoise& s, unsigned draw, int bits, bool& ok) {
   return sp.ok ? sp.eig.front() : MpIval(0);
 }
 
-// Proposition 7's l >= ||L||, q >= ||Q|| for Rademacher xi: ||eps_i|| <= ||eps_i||_1 <= c1 =
-// sum |C_jk|, so ||L|| <= (2/n) sum_i |gamma_i| c1 and ||Q|| <= (2/n) sum_i ||eps_i||^2 <= 2 c1^2.
+// Proposition 7's l >= ||L||, q >= ||Q|| for Rademacher xi (proofs/genericity.md, Lemma 8):
+// ||eps_i|| <= ||eps_i||_1 <= c1 = sum |C_jk|, so ||L|| <= (2/n) sum_i |gamma_i| c1 and ||Q|| <= (2/n) sum_i ||eps_i||^2 <= 2 c1^2.
 struct NoiseNorms { MpIval ell, q; };
 NoiseNorms noise_norms(const ScoreNoise& s) {
   MpIval c1(0), gsum(0);

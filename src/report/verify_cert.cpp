@@ -370,7 +370,7 @@ CertCheck genericity_m2(const nlohmann::json& c, Matrices& m, const EigBounds& b
   }
   MeanCheck q{lo / s.draws - lambda[t], hi / s.draws - lambda[t], reading_number(reading, "coef", "1") * c2, 0,
               reading.value("remainder", "") == "proposition-7"};
-  if (q.prop7) {  // l, q of Proposition 7 for Rademacher xi: ||eps_i|| <= c1 = sum |C_jk|
+  if (q.prop7) {  // l, q of Proposition 7 for Rademacher xi (proofs/genericity.md, Lemma 8)
     const Rational g = lambda[t] - l2;
     Rational c1 = 0, gsum = 0;
     for (const auto& row : cm)
