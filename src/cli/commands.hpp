@@ -12,5 +12,7 @@ void add_spectrum(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
 void add_check(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
+void add_partition(CLI::App& app, int& exit_code);
+void add_sigma(CLI::App& app, int& exit_code);
 
 }  // namespace fim::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   add_spectrum(app, exit_code);
   add_check(app, exit_code);
   add_verify(app, exit_code);
+  add_partition(app, exit_code);
+  add_sigma(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# fimcheck sigma: certified sigma_t = lambda_1(F_t) / lambda_base per step. Checks that each step's
+# lambda_max is exactly what `fimcheck lambda` prints for the same file (dense and --gram, float32
+# and float64), that sigma is the quotient (rounded outward), "undefined" for a zero base, and that
+# the steps are classified into a policy's cells (ambiguous when the enclosure straddles 1.5).
+# Usage: bash tests/cli/sigma.sh /path/to/fimcheck
+set -u
+FIM=${1:?usage: sigma.sh /path/to/fimcheck}
+POL=$(cd "$(dirname "$0")/policies" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fimcheck-sigma.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { echo "  ok   $1"; passed=$((passed + 1)); }
+bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
+run() { "$@" > "$tmp/out" 2> "$tmp/err"; echo $? > "$tmp/rc"; }
+
+# Matrices as .npy written byte by byte (no numpy needed).
+/usr/bin/python3 - "$tmp" <<'PY'
+import os, struct, sys
+d = sys.argv[1]
+def npy(name, rows, descr="<f8"):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }" % (descr, len(rows), len(rows[0]))
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    fmt = "<d" if descr == "<f8" else "<f"
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
+        for r in rows:
+            for x in r:
+                f.write(struct.pack(fmt, x))
+os.makedirs(os.path.join(d, "steps"))
+os.makedirs(os.path.join(d, "gsteps"))
+npy("ref.npy", [[2, 0, 0], [0, 1, 0], [0, 0, 0.5]])                  # lambda_base = 2
+npy("steps/step1.npy", [[1, 0, 0], [0, 0.5, 0], [0, 0, 0]])          # sigma = 0.5
+npy("steps/step2.npy", [[2, 1, 0], [1, 2, 0], [0, 0, 1]])            # lambda 3: sigma = 1.5
+npy("steps/step10.npy", [[4, 0, 0], [0, 1, 0], [0, 0, 1]])           # sigma = 2
+npy("zero.npy", [[0, 0], [0, 0]])                                    # lambda_base = 0
+# score matrices G (n x d): F = G^T G / n
+npy("gref.npy", [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0]], "<f4")           # F = diag(1/2, 1/2): 0.5
+npy("gsteps/g1.npy", [[1, 1, 0, 0, 0], [1, -1, 0, 0, 0]], "<f4")     # F = I_2 on 2 coords: 1
+npy("gsteps/g2.npy", [[0.5, 0.25, 0.125, 1, 3], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]])  # float64
+PY
+
+echo "dense steps from a directory in natural order (step2 before step10), agreement with fimcheck lambda"
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --json
+cp "$tmp/out" "$tmp/sigma.json"
+[ "$(cat "$tmp/rc")" = 0 ] && ok "exit 0" || bad "exit $(cat "$tmp/rc"): $(cat "$tmp/err")"
+for f in ref steps/step1 steps/step2 steps/step10 gref gsteps/g1 gsteps/g2; do
+  flags=""; case $f in g*) flags=--gram;; esac
+  "$FIM" lambda "$tmp/$f.npy" $flags --json > "$tmp/lambda-$(basename $f).json" 2>/dev/null
+done
+run "$FIM" sigma --base "$tmp/gref.npy" "$tmp/gsteps" --gram --json
+cp "$tmp/out" "$tmp/gsigma.json"
+[ "$(cat "$tmp/rc")" = 0 ] && ok "--gram: exit 0" || bad "--gram: exit $(cat "$tmp/rc"): $(cat "$tmp/err")"
+if /usr/bin/python3 - "$tmp" <<'PY'
+import json, sys
+from fractions import Fraction as Q
+d = sys.argv[1]
+def lam(name): return json.load(open(f"{d}/lambda-{name}.json"))["lambda_max"]
+for out, base, steps, want in [("sigma.json", "ref", ["step1", "step2", "step10"], None),
+                               ("gsigma.json", "gref", ["g1", "g2"], None)]:
+    j = json.load(open(f"{d}/{out}"))
+    assert j["base"] == lam(base), (j["base"], lam(base))
+    assert [s["file"].split("/")[-1] for s in j["steps"]] == [s + ".npy" for s in steps], j["steps"]
+    for i, s in enumerate(j["steps"]):
+        assert s["index"] == i
+        assert s["lambda_max"] == lam(steps[i]), (s["lambda_max"], lam(steps[i]))
+        assert s["cell"] is None
+        lo, hi = Q(s["sigma"]["lo"]), Q(s["sigma"]["hi"])
+        assert lo <= hi and hi - lo <= Q(1, 10**9) * hi, s
+# Exact oracle (no numpy): lambda_1(K) >= x iff x I - K is not positive definite (Sylvester);
+# lambda_1(K) <= x iff (x + 1e-40) I - K is positive definite.
+def pd(m):
+    m = [r[:] for r in m]
+    for k in range(len(m)):
+        if m[k][k] <= 0: return False
+        for i in range(k + 1, len(m)):
+            f = m[i][k] / m[k][k]
+            for j in range(k, len(m)): m[i][j] -= f * m[k][j]
+    return True
+def shifted(x, K): return [[(x if i == j else 0) - K[i][j] for j in range(len(K))] for i in range(len(K))]
+def encloses(lo, hi, K): return not pd(shifted(lo, K)) and pd(shifted(hi + Q(1, 10**40), K))
+G = [[Q(x) for x in r] for r in [[0.5, 0.25, 0.125, 1, 3], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]]]
+K = [[sum(a * b for a, b in zip(G[i], G[j])) / 3 for j in range(3)] for i in range(3)]
+g = json.load(open(f"{d}/gsigma.json"))
+s2 = g["steps"][1]
+assert encloses(Q(s2["lambda_max"]["lo"]), Q(s2["lambda_max"]["hi"]), K), s2
+# lambda_base = 1/2 exactly, so sigma contains lambda_1 / (1/2)
+assert encloses(Q(s2["sigma"]["lo"]) / 2, Q(s2["sigma"]["hi"]) / 2, K), s2
+j = json.load(open(f"{d}/sigma.json"))
+for s, true in zip(j["steps"], [Q(1, 2), Q(3, 2), Q(2)]):
+    assert Q(s["sigma"]["lo"]) <= true <= Q(s["sigma"]["hi"]), (s, true)
+j = json.load(open(f"{d}/gsigma.json"))
+assert Q(j["base"]["lo"]) <= Q(1, 2) <= Q(j["base"]["hi"])
+assert Q(j["steps"][0]["sigma"]["lo"]) <= 2 <= Q(j["steps"][0]["sigma"]["hi"])
+PY
+then ok "base and every step equal fimcheck lambda's enclosure; sigma contains the true quotient (exact oracle)"
+else bad "agreement with fimcheck lambda"; fi
+
+echo "classification"
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --policy "$POL/complete.json" --at bits=4 --at hyp=true --json
+rc=$(cat "$tmp/rc")
+if [ "$rc" = 3 ] && /usr/bin/python3 - "$tmp/out" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+cells = [(s["cell"], s["classification"], s["candidates"]) for s in j["steps"]]
+assert cells[0] == ("nominal", "cell", ["nominal"]), cells
+assert cells[2] == ("alarm", "cell", ["alarm"]), cells
+# sigma = 1.5 exactly is enclosed by an interval around 1.5: it straddles the threshold
+assert cells[1][1] in ("ambiguous", "cell"), cells
+assert cells[1][1] == "cell" or cells[1][2] == ["nominal", "alarm"], cells
+PY
+then ok "steps classified: nominal, alarm, and sigma = 1.5 (exit $rc: straddles the threshold)"
+else bad "classification (exit $rc): $(head -c 600 "$tmp/out") $(cat "$tmp/err")"; fi
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps/step1.npy" "$tmp/steps/step10.npy" --policy "$POL/complete.json" --at bits=4 --at hyp=false
+grep -q "cell: watch" "$tmp/out" && grep -q "cell: alarm" "$tmp/out" && [ "$(cat "$tmp/rc")" = 0 ] \
+  && ok "text output, all steps in one cell: exit 0" || bad "text output: $(cat "$tmp/out") $(cat "$tmp/err")"
+run "$FIM" sigma --base "$tmp/zero.npy" "$tmp/zero.npy" --policy "$POL/complete.json" --json
+/usr/bin/python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["steps"][0]; assert s["sigma"]=="undefined" and s["cell"]=="no_base", s' \
+  "$tmp/out" && [ "$(cat "$tmp/rc")" = 0 ] && ok "zero base: sigma undefined, classified no_base" \
+  || bad "zero base (exit $(cat "$tmp/rc")): $(cat "$tmp/out") $(cat "$tmp/err")"
+run "$FIM" sigma --base "$tmp/zero.npy" "$tmp/zero.npy" --policy "$POL/point_gap.json"
+[ "$(cat "$tmp/rc")" = 1 ] && grep -q "outside the domain" "$tmp/out" && ok "undefined not in the policy's domain: exit 1" \
+  || bad "undefined outside domain: exit $(cat "$tmp/rc") $(cat "$tmp/out")"
+
+echo "bad input: exit 2, nothing written"
+for args in "--base $tmp/ref.npy $tmp/missing.npy" "--base $tmp/ref.npy $tmp/steps --policy $tmp/missing.json" \
+            "--base $tmp/ref.npy $tmp/steps --policy $POL/complete.json --at bits=5" \
+            "--base $tmp/missing.npy $tmp/steps" "--base $tmp/ref.npy $tmp/gsteps"; do
+  run "$FIM" sigma $args --json --output "$tmp/never.json"
+  if [ "$(cat "$tmp/rc")" = 2 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/never.json" ]; then ok "$(cat "$tmp/err")"
+  else bad "sigma $args: exit $(cat "$tmp/rc")"; fi
+done
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --output "$tmp/report.json"
+/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/report.json" && ok "--output writes the JSON" || bad "--output"
+run "$FIM" sigma --help
+[ "$(cat "$tmp/rc")" = 0 ] && grep -q -- "--gram" "$tmp/out" && ok "--help" || bad "--help"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
