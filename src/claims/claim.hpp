@@ -34,6 +34,7 @@ struct Outcome {
   nlohmann::json evidence = nlohmann::json::object();
   nlohmann::json certificate = nullptr;
   std::optional<double> tightness;  // e.g. |R3| / bound, an estimate for statistics only
+  std::optional<double> perturbation;  // ||E|| / g where it applies: the x axis of tightness plots
 };
 
 class Claim {
@@ -53,6 +54,10 @@ class Claim {
   }
   /// What Outcome::tightness measures, for reports ("" when the claim reports none).
   virtual std::string tightness_meaning() const { return ""; }
+  /// The matrices whose spectra a report draws before/after for a case (names as the claim says).
+  virtual std::vector<std::pair<std::string, Eigen::MatrixXd>> spectra_to_plot(const MatrixCase& c) const {
+    return {{"A", c.a}, {"A + E", c.a + c.e}};
+  }
 };
 
 /// HOLDS decided exactly by the structure of the case (an equality case), named by `why`.

@@ -179,6 +179,8 @@ Outcome decide_m1(const MatrixCase& c, const Variant& v, const TopOfDiagonal& to
   }
   if (out.where.empty()) out.where = "genericity certified (g > 0, c2 > 0); mean checked exactly";
   if (lower(c2) > 0 && finite(delta)) out.tightness = midpoint(delta) / midpoint(c2);
+  const double ratio = midpoint(ell) / (top.lambda1 - top.lambda2);
+  if (std::isfinite(ratio)) out.perturbation = ratio;
   return out;
 }
 
@@ -188,6 +190,9 @@ class GenericityM1 final : public Claim {
   bool diagonal_a() const override { return true; }
   std::string tightness_meaning() const override {
     return "(E[lambda_1(F+E)] - lambda_1) / c2, Rademacher mean";
+  }
+  std::vector<std::pair<std::string, Eigen::MatrixXd>> spectra_to_plot(const MatrixCase& c) const override {
+    return {{"F", c.a}, {"F + B", c.a + c.e}, {"F - B", c.a - c.e}};
   }
   // False variants: proofs/genericity.md section 6 (per-draw = V1, no-remainder = V3, no-gap = V4)
   // and a sign flipped in front of c2.

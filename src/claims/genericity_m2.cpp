@@ -186,6 +186,13 @@ class GenericityM2 final : public Claim {
   std::string tightness_meaning() const override {
     return "(E[lambda_1(F(eps))] - lambda_1) / c2, Rademacher mean";
   }
+  // F and F(eps) for the draws xi_i = +C's columns and xi_i = -C's columns (all samples alike).
+  std::vector<std::pair<std::string, Eigen::MatrixXd>> spectra_to_plot(const MatrixCase& c) const override {
+    const Eigen::Index n = c.a.rows();
+    const Eigen::MatrixXd g = c.a.diagonal().asDiagonal(), ones = c.e * Eigen::VectorXd::Ones(n) * Eigen::RowVectorXd::Ones(n);
+    const auto fim = [&](const Eigen::MatrixXd& rows) { return Eigen::MatrixXd(rows.transpose() * rows / double(n)); };
+    return {{"F", fim(g)}, {"F(+eps)", fim(g + ones.transpose())}, {"F(-eps)", fim(g - ones.transpose())}};
+  }
   // False variants: proofs/genericity.md section 6, V2 (c2's first term dropped or sign-flipped).
   std::vector<Variant> variants() const override {
     return {{"stated", "M2, eps_i = C xi_i: g > 0 and c2 > 0 (genericity); E[lambda_1(F(eps))] >= lambda_1, "

@@ -81,6 +81,8 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
   const double r = static_cast<double>((lower(abs_r3) + upper(abs_r3)) / 2);
   const double bd = static_cast<double>((lower(bound) + upper(bound)) / 2);
   if (bd > 0 && std::isfinite(r)) out.tightness = r / bd;
+  const double ratio = static_cast<double>(upper(n_e) / lower(g));
+  if (std::isfinite(ratio)) out.perturbation = ratio;
   if (out.verdict == Verdict::Violated) {
     const int n = static_cast<int>(c.a.rows());
     const nlohmann::json bound_spec =

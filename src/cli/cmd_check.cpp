@@ -86,7 +86,7 @@ int run_check(CheckArgs a) {
     throw CLI::ValidationError("--search", "this claim has no margin for the targeted search");
   const search::RunResult r = search::run_cases(*claim, o);
   const nlohmann::json report = report::check_report(*claim, *variant, o, r);
-  if (!a.report_dir.empty()) report::write_check_report(a.report_dir, report, r);
+  if (!a.report_dir.empty()) report::write_check_report(a.report_dir, *claim, report, r);
   if (a.json) std::cout << report.dump(2) << "\n";
   else {
     std::cout << report::check_summary(report) << "\n";

@@ -4,8 +4,11 @@
 #include <filesystem>
 #include <sstream>
 
+#include <Eigen/Dense>
+
 #include "claims/eigen_inequality.hpp"
 #include "report/atomic_file.hpp"
+#include "report/svg.hpp"
 
 namespace fim::report {
 using claims::Verdict;
@@ -138,6 +141,13 @@ std::string check_markdown(const nlohmann::json& j) {
       << "` (check it: `fimcheck verify-cert " << cx["certificate"].get<std::string>() << "`)\n"
       << "- reproduce: `" << cx["reproduce"].get<std::string>() << "`\n";
   }
+  if (j.contains("plots")) {
+    if (j["plots"].contains("tightness"))
+      s << "\n## Tightness\n\n![tightness against the perturbation size](" << j["plots"]["tightness"].get<std::string>()
+        << ")\n\nEach point is one case (midpoint estimates; the verdicts come from the enclosures).\n";
+    for (const auto& [k, file] : j["plots"]["spectra"].items())
+      s << "\n### Spectra of counterexample " << k << "\n\n![spectra before and after](" << file.get<std::string>() << ")\n";
+  }
   if (!j["undecided"].empty()) {
     s << "\n## Undecided cases\n\n";
     for (const auto& u : j["undecided"])
@@ -147,11 +157,45 @@ std::string check_markdown(const nlohmann::json& j) {
   return s.str();
 }
 
-void write_check_report(const std::string& dir, const nlohmann::json& report,
+namespace {
+
+// Binary64 eigenvalues, for drawing only.
+std::vector<double> approximate_spectrum(const Eigen::MatrixXd& m) {
+  const Eigen::VectorXd ev = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(m, Eigen::EigenvaluesOnly).eigenvalues();
+  return {ev.data(), ev.data() + ev.size()};
+}
+
+// Writes the SVG plots of a run and returns their names for report.md.
+nlohmann::json write_plots(const std::string& dir, const claims::Claim& claim, const nlohmann::json& report,
+                           const search::RunResult& r) {
+  nlohmann::json plots = {{"spectra", nlohmann::json::object()}};
+  if (!r.tightness_points.empty()) {
+    Series s{"cases", {}, {}};
+    for (const auto& [x, y] : r.tightness_points) s.x.push_back(x), s.y.push_back(y);
+    const std::string meaning = report["tightness"].is_null() ? "tightness" : report["tightness"]["meaning"].get<std::string>();
+    write_atomically(dir + "/tightness.svg",
+                     plot_svg(claim.name() + " (" + report["variant"].get<std::string>() + "): tightness",
+                              {"||E|| / g (estimate)", true}, {meaning, true}, {s}, {{1.0, "1"}}));
+    plots["tightness"] = "tightness.svg";
+  }
+  for (const auto& cx : r.counterexamples) {
+    std::vector<std::pair<std::string, std::vector<double>>> rows;
+    for (const auto& [name, m] : claim.spectra_to_plot(cx.shrunk)) rows.emplace_back(name, approximate_spectrum(m));
+    const std::string file = "spectra-" + (cx.case_index >= 0 ? std::to_string(cx.case_index) : std::string("search")) + ".svg";
+    write_atomically(dir + "/" + file, spectra_svg("counterexample " + file.substr(8, file.size() - 12) + ": spectra before and after", rows));
+    plots["spectra"][cx.case_index >= 0 ? std::to_string(cx.case_index) : "search"] = file;
+  }
+  return plots;
+}
+
+}  // namespace
+
+void write_check_report(const std::string& dir, const claims::Claim& claim, nlohmann::json report,
                         const search::RunResult& r) {
   std::filesystem::create_directories(dir);
   for (const auto& cx : r.counterexamples)
     write_atomically(dir + "/" + cert_name(cx.case_index), cx.outcome.certificate.dump(2) + "\n");
+  report["plots"] = write_plots(dir, claim, report, r);
   write_atomically(dir + "/report.json", report.dump(2) + "\n");
   write_atomically(dir + "/report.md", check_markdown(report));
 }

@@ -26,7 +26,7 @@ std::string check_summary(const nlohmann::json& report);
 
 /// Writes DIR/report.json, DIR/report.md and DIR/cert-K.json (one per counterexample), each
 /// atomically; creates DIR if needed.
-void write_check_report(const std::string& dir, const nlohmann::json& report,
+void write_check_report(const std::string& dir, const claims::Claim& claim, nlohmann::json report,
                         const search::RunResult& r);
 
 }  // namespace fim::report

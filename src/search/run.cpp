@@ -51,6 +51,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     ++r.counts[static_cast<std::size_t>(out.verdict)];
     ++r.bits_used[rung(out.bits)];
     if (out.tightness) r.tightness.push_back(*out.tightness);
+    if (out.tightness && out.perturbation) r.tightness_points.emplace_back(*out.perturbation, *out.tightness);
     if (o.only_case) r.single = out;
     if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
     if (out.verdict == Verdict::HypothesisFails) ++r.hypothesis_failures[out.where];

@@ -39,6 +39,7 @@ struct Counterexample {
 struct RunResult {
   std::array<int, 4> counts{};  // indexed by claims::Verdict
   std::vector<double> tightness;
+  std::vector<std::pair<double, double>> tightness_points;  // (||E|| / g, tightness) for plots
   std::vector<Counterexample> counterexamples;
   std::vector<std::pair<int, std::string>> undecided;  // case index, what was undecided
   std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases

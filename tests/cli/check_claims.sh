@@ -78,6 +78,16 @@ for spec in "M1 per-draw" "M1 no-remainder" "M1 sign-flipped" "M1 no-gap" "M2 no
   [ -n "$cert" ] && expect_exit 0 "  verify-cert confirms $(basename "$cert")" "$FIM" verify-cert "$cert" \
     || bad "no certificate for genericity/$2"
 done
+/usr/bin/python3 - "$tmp/gen-no-remainder" <<'PY' && ok "report.md shows well-formed SVG plots (tightness, spectra)" || bad "SVG plots missing or malformed"
+import glob, sys, xml.etree.ElementTree as ET
+d = sys.argv[1]
+svgs = glob.glob(d + "/*.svg")
+assert any(s.endswith("tightness.svg") for s in svgs) and any("spectra-" in s for s in svgs), svgs
+for s in svgs:
+    ET.parse(s)
+md = open(d + "/report.md").read()
+assert "](tightness.svg)" in md and "](spectra-" in md
+PY
 grep -q -- "--noise M2" "$tmp/gen-no-first-term/report.json" && ok "the M2 reproduce command names --noise M2" \
   || bad "reproduce command lacks --noise M2"
 expect_exit 0 "genericity --case K prints c2, the exact mean and a Monte Carlo" \
