@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_verify(app, exit_code);
   add_partition(app, exit_code);
   add_sigma(app, exit_code);
+  add_quantize(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);
