@@ -178,7 +178,8 @@ Outcome decide_m1(const MatrixCase& c, const Variant& v, const TopOfDiagonal& to
     break;
   }
   if (out.where.empty()) out.where = "genericity certified (g > 0, c2 > 0); mean checked exactly";
-  if (lower(c2) > 0 && finite(delta)) out.tightness = midpoint(delta) / midpoint(c2);
+  const double ratio_to_c2 = midpoint(delta) / midpoint(c2);
+  if (lower(c2) > 0 && std::isfinite(ratio_to_c2)) out.tightness = ratio_to_c2;
   const double ratio = midpoint(ell) / (top.lambda1 - top.lambda2);
   if (std::isfinite(ratio)) out.perturbation = ratio;
   return out;

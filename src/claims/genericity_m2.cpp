@@ -268,7 +268,8 @@ class GenericityM2 final : public Claim {
         break;
       }
     }
-    if (lower(c2) > 0) out.tightness = static_cast<double>((lower(e.delta) + upper(e.delta)) / (lower(c2) + upper(c2)));
+    const double ratio_to_c2 = static_cast<double>((lower(e.delta) + upper(e.delta)) / (lower(c2) + upper(c2)));
+    if (lower(c2) > 0 && std::isfinite(ratio_to_c2)) out.tightness = ratio_to_c2;
     return out;
   }
 
