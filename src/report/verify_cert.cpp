@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <mpfr.h>
+
 #include "claims/bound_expr.hpp"
 #include "numeric/exact.hpp"
 #include "numeric/rational_interval.hpp"
@@ -20,6 +22,22 @@ namespace {
 struct Malformed : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// For messages only (decisions use the rationals): the exact text when short, else 17 significant
+// digits rounded toward -inf (down) or +inf (up), so the printed inequality stays true.
+std::string display(const Rational& x, mpfr_rnd_t rounding) {
+  const std::string exact = x.str();
+  if (exact.size() <= 40) return exact;
+  mpfr_t v;
+  mpfr_init2(v, 80);
+  mpfr_set_q(v, x.backend().data(), rounding);
+  char buf[64];
+  mpfr_snprintf(buf, sizeof buf, rounding == MPFR_RNDD ? "%.16RDe" : "%.16RUe", v);
+  mpfr_clear(v);
+  return buf;
+}
+std::string down(const Rational& x) { return display(x, MPFR_RNDD); }
+std::string up(const Rational& x) { return display(x, MPFR_RNDU); }
 
 Rational exact_number(const nlohmann::json& j, const std::string& what) {
   if (!j.is_string()) throw Malformed(what + " must be a string");
@@ -110,12 +128,12 @@ EigBounds confirm_bounds(const nlohmann::json& bounds, Matrices& m, std::string&
     const Rational scale = m.scale(name);
     if (x.contains("lower")) {
       const Rational r = exact_number(x["lower"], label + " lower");
-      if (s.count_below(r * scale) > n - k) refuted = label + " >= " + r.str() + " is false";
+      if (s.count_below(r * scale) > n - k) refuted = label + " >= " + down(r) + " is false";
       b.lower[{name, k}] = r;
     }
     if (x.contains("upper")) {
       const Rational r = exact_number(x["upper"], label + " upper");
-      if (s.count_above(r * scale) > k - 1) refuted = label + " <= " + r.str() + " is false";
+      if (s.count_above(r * scale) > k - 1) refuted = label + " <= " + up(r) + " is false";
       b.upper[{name, k}] = r;
     }
   }
@@ -155,7 +173,7 @@ CertCheck linear(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
     rhs += coef * need(b.upper, t.at("matrix"), t.at("index"), "upper");
   }
   (void)m;
-  if (lhs > rhs) return {CertStatus::Confirmed, "left side >= " + lhs.str() + " > right side <= " + rhs.str()};
+  if (lhs > rhs) return {CertStatus::Confirmed, "left side >= " + down(lhs) + " > right side <= " + up(rhs)};
   return {CertStatus::Refuted, "the bounds do not contradict the inequality"};
 }
 
@@ -192,7 +210,7 @@ CertCheck conjectured_bound(const nlohmann::json& bd, const Rational& abs_lo, co
       {"lambda1", s.l1}, {"lambda2", s.l2}, {"lambda_min", lmin}, {"e11", s.e[s.t][s.t]}};
   const RatIval b = expr.eval(vars);
   if (b.whole) return {CertStatus::Refuted, "the bound is unbounded over the certified ||E|| range"};
-  if (abs_lo > b.hi) return {CertStatus::Confirmed, "|R3| >= " + abs_lo.str() + " > bound <= " + b.hi.str()};
+  if (abs_lo > b.hi) return {CertStatus::Confirmed, "|R3| >= " + down(abs_lo) + " > bound <= " + up(b.hi)};
   return {CertStatus::Refuted, "the bounds do not show |R3| above the conjectured bound"};
 }
 
@@ -235,7 +253,7 @@ CertCheck remainder(const nlohmann::json& c, Matrices& m, const EigBounds& b) {
   const Rational crit = Rational(p) * g / (2 * (p - 1));
   if (n_lo < crit && crit < n_hi && f(crit) > worst) worst = f(crit);
   if (abs_lo > worst)
-    return {CertStatus::Confirmed, "|R3| >= " + abs_lo.str() + " > bound <= " + worst.str()};
+    return {CertStatus::Confirmed, "|R3| >= " + down(abs_lo) + " > bound <= " + up(worst)};
   return {CertStatus::Refuted, "the bounds do not show |R3| above the bound"};
 }
 
@@ -252,13 +270,13 @@ struct MeanCheck {
 CertCheck decide_mean(const MeanCheck& q) {
   if (!q.prop7) {
     if (q.delta_hi < q.predicted)
-      return {CertStatus::Confirmed, "E[lambda_1] - lambda_1 <= " + q.delta_hi.str() + " < " + q.predicted.str()};
+      return {CertStatus::Confirmed, "E[lambda_1] - lambda_1 <= " + up(q.delta_hi) + " < " + down(q.predicted)};
     return {CertStatus::Refuted, "the bounds do not put the mean below the prediction"};
   }
   const Rational miss = q.delta_lo - q.predicted > q.predicted - q.delta_hi ? Rational(q.delta_lo - q.predicted)
                                                                            : Rational(q.predicted - q.delta_hi);
   if (miss > q.bound)
-    return {CertStatus::Confirmed, "|E[lambda_1] - lambda_1 - prediction| >= " + miss.str() + " > B = " + q.bound.str()};
+    return {CertStatus::Confirmed, "|E[lambda_1] - lambda_1 - prediction| >= " + down(miss) + " > B <= " + up(q.bound)};
   return {CertStatus::Refuted, "the bounds do not put the mean outside prediction +- B"};
 }
 
