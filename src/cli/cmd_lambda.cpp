@@ -37,27 +37,8 @@ void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
   cmd->add_flag("--json", a.json, "Print JSON on stdout");
 }
 
-// The matrix to enclose and the factor its eigenvalues are divided by (n for the Gram form).
-struct Loaded {
-  linalg::SymMatrix m;
-  double divisor = 1;
-  Eigen::Index n = 0, d = 0;
-};
-
-Loaded load(const MatrixArgs& a) {
-  Loaded l;
-  if (a.gram) {
-    GramInput g = load_gram(a.file, !a.json);
-    l.m = std::move(g.gram);
-    l.divisor = static_cast<double>(g.n);
-    l.n = g.n;
-    l.d = g.d;
-  } else {
-    l.m = load_symmetric(a.file, a.symmetrize);
-    l.n = l.d = l.m.dim();
-  }
-  return l;
-}
+using Loaded = FimMatrix;
+Loaded load(const MatrixArgs& a) { return load_fim_matrix(a.file, a.gram, a.symmetrize, !a.json); }
 
 nlohmann::json header(const MatrixArgs& a, const Loaded& l, int bits, double seconds) {
   return {{"file", a.file}, {"form", a.gram ? "gram" : "dense"}, {"n", l.n}, {"d", l.d},

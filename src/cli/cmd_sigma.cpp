@@ -87,21 +87,13 @@ struct Lambda {
   bool narrow = false;
 };
 
-// Encloses lambda_1 of the matrix in FILE (of the FIM G^T G / n when gram): the load and
-// enclose_top calls of cmd_lambda.cpp's run_lambda, so both commands print the same enclosure.
+// Encloses lambda_1 of the matrix in FILE (of the FIM G^T G / n when gram): the same load and
+// enclose_top calls as fimcheck lambda, so both commands print the same enclosure.
 Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
-  linalg::SymMatrix m;
-  double divisor = 1;
-  if (a.gram) {
-    GramInput g = load_gram(file, !a.json);
-    m = std::move(g.gram);
-    divisor = static_cast<double>(g.n);
-  } else {
-    m = load_symmetric(file, false);
-  }
-  const linalg::Top top = linalg::enclose_top(m, linalg::Precision{a.max_bits, a.rel_width});
+  const FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
+  const linalg::Top top = linalg::enclose_top(f.m, linalg::Precision{a.max_bits, a.rel_width});
   Lambda out;
-  out.value = top.lambda1 / Ival(divisor);
+  out.value = top.lambda1 / Ival(f.divisor);
   out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag());
   return out;
 }

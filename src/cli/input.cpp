@@ -81,4 +81,19 @@ GramInput load_gram(const std::string& path, bool show_progress) {
   return out;
 }
 
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress) {
+  FimMatrix f;
+  if (gram) {
+    GramInput g = load_gram(path, show_progress);
+    f.m = std::move(g.gram);
+    f.divisor = static_cast<double>(g.n);
+    f.n = g.n;
+    f.d = g.d;
+  } else {
+    f.m = load_symmetric(path, symmetrize);
+    f.n = f.d = f.m.dim();
+  }
+  return f;
+}
+
 }  // namespace fim::cli

@@ -18,4 +18,13 @@ struct GramInput {
 };
 GramInput load_gram(const std::string& path, bool show_progress);
 
+/// The matrix whose eigenvalues divided by `divisor` are the FIM's: FILE itself (divisor 1) or,
+/// with gram, the Gram matrix of the scores in FILE (divisor n, Lemma 9).
+struct FimMatrix {
+  linalg::SymMatrix m;
+  double divisor = 1;
+  Eigen::Index n = 0, d = 0;
+};
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress);
+
 }  // namespace fim::cli
