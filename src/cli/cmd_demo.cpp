@@ -1,17 +1,25 @@
-// fimcheck demo: a guided tour of the certified core on matrices it makes itself.
-#include <cstdio>
+// fimcheck demo [--out DIR]: a guided tour that prints each step and writes DIR/report.md, with
+// the sub-reports and plots of each section; every section names the one command reproducing it.
+#include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <random>
+#include <sstream>
 
+#include "claims/bound_expr.hpp"
 #include "claims/claim.hpp"
+#include "claims/partition.hpp"
+#include "claims/registry.hpp"
 #include "cli/commands.hpp"
-#include "report/check_report.hpp"
-#include "report/verify_cert.hpp"
-#include "search/run.hpp"
+#include "io/npy_write.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
+#include "report/atomic_file.hpp"
+#include "report/check_report.hpp"
 #include "report/enclosure_json.hpp"
+#include "report/verify_cert.hpp"
+#include "search/run.hpp"
 
 namespace fim::cli {
 using Eigen::Index;
@@ -19,6 +27,45 @@ using Eigen::MatrixXd;
 using report::to_text;
 
 namespace {
+
+// The tour's output: each line goes to the terminal and to report.md; sections carry their
+// reproducing command; report.md is written once, atomically, at the end.
+class Tour {
+ public:
+  explicit Tour(std::string dir) : dir_(std::move(dir)) { std::filesystem::create_directories(dir_); }
+  const std::string& dir() const { return dir_; }
+  std::string path(const std::string& name) const { return dir_ + "/" + name; }
+
+  void section(const std::string& title, const std::string& command) {
+    ++number_;
+    std::cout << "\n" << number_ << ". " << title << "\n   $ " << command << "\n";
+    md_ << "\n## " << number_ << ". " << title << "\n\n```\n" << command << "\n```\n\n";
+  }
+  void say(const std::string& text) {
+    std::cout << "   " << text << "\n";
+    md_ << text << "\n";
+  }
+  void block(const std::string& text) {  // preformatted output
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) std::cout << "   " << l << "\n";
+    md_ << "\n```\n" << text << (text.empty() || text.back() != '\n' ? "\n" : "") << "```\n\n";
+  }
+  void image(const std::string& file, const std::string& alt) { md_ << "\n![" << alt << "](" << file << ")\n\n"; }
+
+  void finish(double seconds) {
+    std::ostringstream head;
+    head << "# fimcheck demo\n\nEvery number is a certified enclosure (decimals rounded outward) unless "
+            "it is labelled statistical. Each section gives the command that reproduces it.\n";
+    md_ << "\n---\nThe tour took " << seconds << " s.\n";
+    report::write_atomically(path("report.md"), head.str() + md_.str());
+    std::cout << "\nReport: " << path("report.md") << "  (" << seconds << " s)\n";
+  }
+
+ private:
+  std::string dir_;
+  int number_ = 0;
+  std::ostringstream md_;
+};
 
 // A seeded score matrix: n samples of a d-dimensional score with one dominant direction.
 MatrixXd demo_scores(Index n, Index d, unsigned seed) {
@@ -30,74 +77,155 @@ MatrixXd demo_scores(Index n, Index d, unsigned seed) {
   return g;
 }
 
-void show_top(const char* what, const linalg::Top& t, double divisor) {
+std::string top_text(const linalg::Top& t, double divisor) {
   const num::Ival div(divisor);
-  std::cout << "  " << what << "\n    lambda_max in " << to_text(t.lambda1 / div)
-            << "\n    relative width " << linalg::relative_width_up(t.lambda1) << " at " << t.bits
-            << " bits\n";
+  std::ostringstream s;
+  s << "lambda_max in " << to_text(t.lambda1 / div) << "  (relative width " << linalg::relative_width_up(t.lambda1)
+    << ", " << t.bits << " bits)";
   if (t.gap)
-    std::cout << "    gap in " << to_text(*t.gap / div)
-              << (t.gap->lo > 0 ? "  -> top eigenvalue certified simple\n"
-                                : "  -> top eigenvalue NOT certified simple\n");
+    s << "\ngap in " << to_text(*t.gap / div)
+      << (t.gap->lo > 0 ? "  -> top eigenvalue certified simple" : "  -> top eigenvalue NOT certified simple");
+  return s.str();
 }
 
-int run_demo() {
-  std::cout << "fimcheck demo: every number below is a certified enclosure; decimals are rounded "
-               "outward.\n\n";
+void fim_of_scores(Tour& t) {
   const Index n = 64, d = 400;
   const MatrixXd g = demo_scores(n, d, 7);
+  const MatrixXd row_major = g.transpose();  // write_npy takes row-major values
+  io::write_npy(t.path("scores.npy"), {static_cast<std::uint64_t>(n), static_cast<std::uint64_t>(d)},
+                {row_major.data(), static_cast<std::size_t>(row_major.size())});
+  t.section("Certified lambda_max of an empirical FIM F = G^T G / n (n = 64 scores, d = 400)",
+            "fimcheck lambda " + t.path("scores.npy") + " --gram");
   const linalg::SymMatrix k = linalg::enclose_gram(
       n, d, [&g](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = g.block(r0, c0, h, w); });
-  std::cout << "1. Empirical FIM F = G^T G / n of a seeded score matrix G (n = 64, d = 400),\n"
-               "   through the 64 x 64 Gram matrix (never forming the 400 x 400 F):\n";
-  show_top("F", linalg::enclose_top(k, {}), static_cast<double>(n));
+  t.say("Through the 64 x 64 Gram matrix G G^T / n, never forming the 400 x 400 F:");
+  t.block(top_text(linalg::enclose_top(k, {}), static_cast<double>(n)));
+}
 
-  std::cout << "\n2. A 20 x 20 matrix with lambda_1 = lambda_2 exactly (identity): the enclosure is\n"
-               "   valid and the gap is honestly not certified positive:\n";
-  show_top("I_20", linalg::enclose_top({MatrixXd::Identity(20, 20), 0.0}, {}), 1.0);
-
-  std::cout << "\n3. [[1/3, 1e-17], [1e-17, 1/3]]: eigenvalues 1/3 +- 1e-17, a gap of 6e-17 relative,\n"
-               "   below binary64 resolution; certifying it takes 113-bit interval arithmetic:\n";
+void honest_gaps(Tour& t) {
+  t.section("Gaps that binary64 cannot see, and one that does not exist", "fimcheck lambda MATRIX.csv");
+  t.say("The 20 x 20 identity: lambda_1 = lambda_2, and the gap is honestly not certified positive:");
+  t.block(top_text(linalg::enclose_top({MatrixXd::Identity(20, 20), 0.0}, {}), 1.0));
   MatrixXd c(2, 2);
   c << 1.0 / 3, 1e-17, 1e-17, 1.0 / 3;
-  show_top("binary64 path", linalg::enclose_top({c, 0.0}, {53, 1e-10}), 1.0);
-  const linalg::Spectrum s = linalg::enclose_spectrum_mp({c, 0.0}, 113);
-  show_top("113-bit MPFI path", linalg::top_of(s), 1.0);
+  t.say("[[1/3, 1e-17], [1e-17, 1/3]]: a gap of 6e-17 relative. Binary64, then 113-bit MPFI:");
+  t.block(top_text(linalg::enclose_top({c, 0.0}, {53, 1e-10}), 1.0) + "\n" +
+          top_text(linalg::top_of(linalg::enclose_spectrum_mp({c, 0.0}, 113)), 1.0));
+}
 
-  std::cout << "\n4. The paper's remainder bound (C3) on 500 seeded cases, each decided from enclosures;\n"
-               "   the false variant with the constant 2 replaced by 1/64 is refuted, and its\n"
-               "   certificate is re-checked in exact rational arithmetic:\n";
-  const claims::Claim& remainder = *claims::find_claim("remainder");
+// Runs a claim's variant on seeded cases, writes its sub-report, prints the summary line.
+search::RunResult run_claim(Tour& t, const claims::Claim& claim, search::RunOptions o, const std::string& subdir) {
+  const search::RunResult r = search::run_cases(claim, o);
+  const nlohmann::json rep = report::check_report(claim, *claims::find_variant(claim, o.variant), o, r);
+  report::write_check_report(t.path(subdir), claim, rep, r);
+  t.block(report::check_summary(rep));
+  return r;
+}
+
+std::string confirmation(const search::Counterexample& cx, const std::string& file) {
+  const auto check = report::verify_certificate(cx.outcome.certificate);
+  return (check.status == report::CertStatus::Confirmed ? "fimcheck verify-cert " + file + ": CONFIRMED: "
+                                                          : "fimcheck verify-cert " + file + ": NOT confirmed: ") +
+         check.reason;
+}
+
+void weyl(Tour& t) {
+  t.section("Weyl's inequalities (C1) on 500 seeded cases", "fimcheck check weyl --cases 500 --seed 1 --report " + t.path("weyl"));
   search::RunOptions o;
   o.cases = 500;
-  o.max_counterexamples = 1;
-  for (const char* variant : {"stated", "small-constant"}) {
-    o.variant = variant;
-    const auto r = search::run_cases(remainder, o);
-    const auto rep = report::check_report(remainder, *claims::find_variant(remainder, variant), o, r);
-    std::cout << "  " << report::check_summary(rep) << "\n";
-    if (!r.counterexamples.empty()) {
-      const auto& cx = r.counterexamples.front();
-      const auto cert = report::verify_certificate(cx.outcome.certificate);
-      std::cout << "    counterexample shrunk to dimension " << cx.shrunk.a.rows()
-                << "; certificate " << (cert.status == report::CertStatus::Confirmed ? "CONFIRMED" : "NOT confirmed")
-                << " exactly\n    reproduce: " << rep["counterexamples"][0]["reproduce"].get<std::string>() << "\n";
-    }
-  }
+  run_claim(t, *claims::find_claim("weyl"), o, "weyl");
+  t.say("Full report: [weyl/report.md](weyl/report.md)");
+}
 
-  std::cout << "\nReproduce with your own data:\n"
-               "  build/fimcheck lambda MATRIX.npy --json\n"
-               "  build/fimcheck lambda SCORES.npy --gram --json\n"
-               "  build/fimcheck spectrum MATRIX.csv\n"
-               "  build/fimcheck check weyl --cases 2000 --seed 1 --report DIR\n";
+void remainder(Tour& t) {
+  t.section("The third-order remainder bound (C3) and how tight it is",
+            "fimcheck check remainder --cases 1000 --seed 1 --report " + t.path("remainder"));
+  search::RunOptions o;
+  o.cases = 1000;
+  run_claim(t, *claims::find_claim("remainder"), o, "remainder");
+  t.say("Tightness |R3| / bound against ||E|| / g (each point a case; 1 would be attained):");
+  t.image("remainder/tightness.svg", "remainder tightness");
+}
+
+void conjecture(Tour& t) {
+  const std::string expr = "0.7*normE^3/gap^2";
+  t.section("A conjectured bound |R3| <= 0.7 ||E||^3 / g^2, refuted by the targeted search",
+            "fimcheck check remainder --bound '" + expr + "' --cases 200 --seed 1 --search --budget 20 --report " + t.path("conjecture"));
+  const auto claim = claims::remainder_with_bound(claims::BoundExpr::parse(expr));
+  search::RunOptions o;
+  o.cases = 200;
+  o.variant = "conjectured";
+  o.bound = expr;
+  o.search_budget = 20;
+  const auto r = run_claim(t, *claim, o, "conjecture");
+  if (r.counterexamples.empty()) return t.say("(no counterexample within the budget)");
+  const auto& cx = r.counterexamples.front();
+  const std::string cert = cx.case_index >= 0 ? "cert-" + std::to_string(cx.case_index) + ".json" : "cert-search.json";
+  t.say("200 random cases do not refute it (the sharp constant is 4/(3 sqrt 3) = 0.77); the search does:");
+  t.block(confirmation(cx, "conjecture/" + cert));
+  t.image("conjecture/spectra-" + std::string(cx.case_index >= 0 ? std::to_string(cx.case_index) : "search") + ".svg",
+          "spectra of the counterexample");
+}
+
+void genericity(Tour& t) {
+  t.section("Genericity (C4): c2 certified, the exact mean checked, a Monte Carlo for comparison",
+            "fimcheck check genericity --cases 500 --seed 1 --report " + t.path("genericity"));
+  search::RunOptions o;
+  o.cases = 500;
+  run_claim(t, claims::genericity_claim(), o, "genericity");
+  const claims::Outcome one = claims::check(claims::genericity_claim(), search::nth_case(
+      search::cases(search::Family::All, 1, 8, true), 1, 14).value(), "stated", o.precision);
+  const auto& e = one.evidence;
+  t.say("Case 14 (`fimcheck check genericity --case 14 --seed 1`):");
+  t.block("c2 (certified)                  in [" + e["c2"]["lo"].get<std::string>() + ", " + e["c2"]["hi"].get<std::string>() +
+          "]\nexact Rademacher mean increase in [" + e["mean_increase_rademacher"]["lo"].get<std::string>() + ", " +
+          e["mean_increase_rademacher"]["hi"].get<std::string>() + "]\nGaussian Monte Carlo (statistical): mean " +
+          e["monte_carlo"]["mean"].dump() + ", 95% CI " + e["monte_carlo"]["ci95"].dump() + ", " +
+          e["monte_carlo"]["draws"].dump() + " draws");
+}
+
+void partition(Tour& t) {
+  const std::string policy = R"({"coordinates": {
+   "sigma":  {"type": "real", "special": ["nan", "+inf", "-inf", "undefined"]},
+   "dsigma": {"type": "real"},
+   "bits":   {"type": "discrete", "values": [2, 3, 4, 8, 16]},
+   "hyp":    {"type": "bool"}},
+ "cells": [
+   {"name": "nominal", "when": [["sigma", "<", "1.5"], ["bits", "in", [4, 8, 16]]]},
+   {"name": "alarm",   "when": [["sigma", ">=", "1.5"]]},
+   {"name": "invalid", "when": [["sigma", "is", "nan"]]}]}
+)";
+  report::write_atomically(t.path("policy.json"), policy);
+  t.section("Is a monitoring policy complete? Decided exactly, with witnesses",
+            "fimcheck partition " + t.path("policy.json"));
+  t.block(policy);
+  const claims::Policy p = claims::read_policy(t.path("policy.json"));
+  t.block(claims::to_text(p, claims::decide_partition(p)));
+}
+
+int run_demo(const std::string& dir) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::cout << "fimcheck demo: every number below is a certified enclosure (decimals rounded outward) "
+               "unless labelled statistical.\n";
+  Tour t(dir);
+  fim_of_scores(t);
+  honest_gaps(t);
+  weyl(t);
+  remainder(t);
+  conjecture(t);
+  genericity(t);
+  partition(t);
+  t.finish(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return kOk;
 }
 
 }  // namespace
 
 void add_demo(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("demo", "A guided tour of fimcheck's certified checks");
-  cmd->callback([&exit_code] { exit_code = run_demo(); });
+  auto* cmd = app.add_subcommand("demo", "A guided tour of fimcheck's certified checks, written to a report");
+  auto dir = std::make_shared<std::string>("demo-report");
+  cmd->add_option("--out", *dir, "Directory for report.md, sub-reports and plots (default demo-report)");
+  cmd->callback([dir, &exit_code] { exit_code = run_demo(*dir); });
 }
 
 }  // namespace fim::cli
