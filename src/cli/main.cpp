@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_partition(app, exit_code);
   add_sigma(app, exit_code);
   add_quantize(app, exit_code);
+  add_scores(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,92 @@
+#include "fim/enclose_fim.hpp"
+
+#include <algorithm>
+
+#include "linalg/gram.hpp"
+#include "numeric/mp.hpp"
+
+namespace fim::model {
+namespace {
+
+using num::Ival;
+
+linalg::SymMatrix gram_of(const Eigen::MatrixXd& g) {
+  return linalg::enclose_gram(
+      g.rows(), g.cols(),
+      [&g](Eigen::Index r0, Eigen::Index h, Eigen::Index c0, Eigen::Index w, Eigen::MatrixXd& out) {
+        out = g.block(r0, c0, h, w);
+      });
+}
+
+// lambda_1 / N and gap / N from an enclosure t of the Gram form's; with N = 1 < d the FIM's
+// lambda_2 is 0, so the gap is lambda_1 (proofs/linear-algebra.md, Lemma 9, as
+// `fimcheck lambda --gram` does).
+linalg::Top fim_top(linalg::Top t, Eigen::Index rows, Eigen::Index cols) {
+  const Ival n(static_cast<double>(rows));
+  t.lambda1 = t.lambda1 / n;
+  if (t.gap) t.gap = *t.gap / n;
+  if (rows == 1) t.gap = cols > 1 ? std::optional<Ival>(t.lambda1) : std::nullopt;
+  return t;
+}
+
+// The model's scores in MPFI at `bits`, converted outward to binary64 intervals: radii of about
+// one ulp of each score instead of the binary64 evaluation's accumulated roundings.
+Dense<Ival> mp_scores(const Model& m, const LabelPlan& plan, int bits) {
+  num::ScopedPrecision prec(bits);
+  const Dense<num::MpIval> g = score_matrix<num::MpIval>(
+      m.arch, cast<num::MpIval>(std::span<const double>(m.theta)), cast<num::MpIval>(m.inputs), plan);
+  Dense<Ival> r(g.rows, g.cols);
+  for (std::size_t k = 0; k < g.v.size(); ++k) r.v[k] = num::to_ival(g.v[k]);
+  return r;
+}
+
+// sqrt(sum of squares), rounded upward.
+double frobenius_up(const Eigen::MatrixXd& m) {
+  double s = 0;
+  for (Eigen::Index k = 0; k < m.size(); ++k) s = num::add_up(s, num::mul_up(m.data()[k], m.data()[k]));
+  return num::sqrt_up(s);
+}
+
+}  // namespace
+
+Eigen::MatrixXd to_eigen(const Dense<double>& g) {
+  Eigen::MatrixXd m(g.rows, g.cols);
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) m(i, j) = g(i, j);
+  return m;
+}
+
+linalg::Top enclose_fim_top(const Eigen::MatrixXd& g, const linalg::Precision& p) {
+  return fim_top(linalg::enclose_top(gram_of(g), p), g.rows(), g.cols());
+}
+
+linalg::Top enclose_fim_top(const Dense<Ival>& g, const linalg::Precision& p) {
+  Eigen::MatrixXd mid(g.rows, g.cols), rad(g.rows, g.cols);
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) {
+      const Ival& x = g(i, j);
+      if (!x.is_finite()) return linalg::Top{};  // ok = false, lambda1 the whole line
+      const double m = 0.5 * x.lo + 0.5 * x.hi;  // any point of x serves as the centre
+      mid(i, j) = m;
+      rad(i, j) = std::max(num::add_up(x.hi, -m), num::add_up(m, -x.lo));
+    }
+  linalg::Top t = linalg::enclose_top(gram_of(mid), p);
+  if (!t.ok) return t;
+  // proofs/models.md, Lemma 9: every Gram matrix of the box is within
+  // 2 ||M||_2 ||R||_F + ||R||_F^2 of M's, and ||M||_2^2 = lambda_1(Gram(M)) <= t.lambda1.hi
+  const double r = frobenius_up(rad), norm_mid = num::sqrt_up(t.lambda1.hi);
+  const double extra = num::add_up(num::mul_up(2.0, num::mul_up(norm_mid, r)), num::mul_up(r, r));
+  t.lambda1 = linalg::widen(t.lambda1, extra);  // Weyl: each eigenvalue moves by <= extra
+  t.lambda1.lo = std::max(t.lambda1.lo, 0.0);   // a Gram matrix is positive semidefinite
+  if (t.gap) t.gap = linalg::gap_between(*t.gap, Ival(-extra, extra) + Ival(-extra, extra));
+  return fim_top(t, mid.rows(), mid.cols());
+}
+
+linalg::Top enclose_model_top(const Model& m, const LabelPlan& plan, const linalg::Precision& p) {
+  const std::vector<Ival> theta = cast<Ival>(std::span<const double>(m.theta));
+  linalg::Top t = enclose_fim_top(score_matrix<Ival>(m.arch, theta, cast<Ival>(m.inputs), plan), p);
+  if (linalg::top_narrow_enough(t, p.rel_width) || p.max_bits <= 53) return t;
+  return enclose_fim_top(mp_scores(m, plan, std::min(p.max_bits, 113)), p);
+}
+
+}  // namespace fim::model
