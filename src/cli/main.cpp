@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_sigma(app, exit_code);
   add_quantize(app, exit_code);
   add_scores(app, exit_code);
+  add_audit(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,103 @@
+// fimcheck audit monotonicity: the curvature-monotonicity hypothesis of Proposition 3.2 along
+// departure paths of a trained model, certified (proofs/monotonicity.md).
+#include <chrono>
+#include <filesystem>
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "claims/monotonicity.hpp"
+#include "cli/commands.hpp"
+#include "fim/spec.hpp"
+#include "io/matrix_io.hpp"
+#include "report/atomic_file.hpp"
+#include "report/enclosure_json.hpp"
+
+namespace fim::cli {
+namespace {
+
+struct AuditArgs {
+  std::string model, path = "direction", report_dir;
+  claims::AuditOptions o;
+  bool json = false;
+};
+
+std::string command_of(const AuditArgs& a) {
+  std::string c = "fimcheck audit monotonicity --model '" + a.model + "' --path " + a.path + " --grid " +
+                  std::to_string(a.o.grid) + " --seed " + std::to_string(a.o.seed) + " --ensemble " +
+                  std::to_string(a.o.ensemble);
+  if (a.o.kind == claims::PathKind::direction) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " --paths %d --t-max %.17g", a.o.paths, a.o.t_max);
+    c += buf;
+  }
+  return c + (a.o.continuous ? " --continuous" : "");
+}
+
+int run_audit(AuditArgs a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  a.o.kind = a.path == "mixture" ? claims::PathKind::mixture : claims::PathKind::direction;
+  const model::Model m = model::build_model(model::parse_spec(a.model));
+  std::function<void(int, int)> progress;
+  if (isatty(STDERR_FILENO))
+    progress = [](int done, int total) { std::fprintf(stderr, "\r%d / %d enclosures%s", done, total, done == total ? "\n" : ""); };
+  const claims::Audit audit = claims::audit_monotonicity(m, a.o, progress);
+  nlohmann::json j = claims::audit_json(audit, a.o);
+  j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  j["reproduce"] = command_of(a);
+  if (!a.report_dir.empty()) {
+    std::filesystem::create_directories(a.report_dir);
+    report::write_atomically(a.report_dir + "/monotonicity.svg", claims::audit_svg(audit));
+    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+    report::write_atomically(a.report_dir + "/report.md", claims::audit_markdown(audit, a.o, command_of(a)));
+  }
+  bool violated = false, undecided = false;
+  for (const auto& p : audit.paths) {
+    violated = violated || p.hypothesis == claims::Verdict::Violated;
+    undecided = undecided || p.hypothesis == claims::Verdict::Undecided;
+  }
+  if (a.json) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "model " << audit.spec << "\nlambda_base in " << report::to_text(audit.lambda_base) << "\n";
+    for (const auto& p : audit.paths) {
+      std::cout << "  " << p.description << ": " << claims::to_string(p.hypothesis);
+      if (p.witness)
+        std::cout << "  witness t = " << p.t[p.witness->first] << " < " << p.t[p.witness->second] << ": lambda "
+                  << report::to_text(p.lambda[p.witness->first]) << " > " << report::to_text(p.lambda[p.witness->second]);
+      else if (!p.overlapping.empty())
+        std::cout << "  (" << p.overlapping.size() << " neighbouring grid points not ordered by their enclosures)";
+      int fails = 0;
+      for (auto v : p.conclusion) fails += v == claims::Verdict::Violated;
+      std::cout << "\n    lambda(t) >= lambda_base fails at " << fails << " of " << p.conclusion.size() << " grid points\n";
+    }
+    std::cout << "(" << j["seconds"].get<double>() << " s)\n";
+  }
+  return violated ? kCounterexample : undecided ? kUndecided : kOk;
+}
+
+}  // namespace
+
+void add_audit(CLI::App& app, int& exit_code) {
+  auto* audit = app.add_subcommand("audit", "Audit a hypothesis of the paper on a trained model");
+  audit->require_subcommand(1);
+  auto* cmd = audit->add_subcommand("monotonicity",
+                                    "Is lambda_max(F) nondecreasing along departures from the reference inputs? "
+                                    "(Proposition 3.2's hypothesis; certified witnesses)");
+  auto a = std::make_shared<AuditArgs>();
+  cmd->add_option("--model", a->model, "Model SPEC, e.g. logistic:d_in=8,n=256,seed=1")->required();
+  cmd->add_option("--path", a->path, "direction: x + t u; mixture: (1 - t) reference + t out-of-distribution")
+      ->check(CLI::IsMember({"direction", "mixture"}));
+  cmd->add_option("--paths", a->o.paths, "Number of random directions (direction paths)")->check(CLI::Range(1, 1000));
+  cmd->add_option("--grid", a->o.grid, "Grid intervals K: t_k = k t_max / K")->check(CLI::Range(1, 10000));
+  cmd->add_option("--t-max", a->o.t_max, "How far along u (direction paths)")->check(CLI::PositiveNumber);
+  cmd->add_option("--ensemble", a->o.ensemble, "Reference inputs used (the model's first ones)")->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed", a->o.seed, "Seed of the directions and the out-of-distribution inputs");
+  cmd->add_flag("--continuous", a->o.continuous,
+                "Also certify between grid points: the conclusion (Lemma 3) and monotonicity where F' is PSD (Lemma 4)");
+  cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, monotonicity.svg");
+  cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
+  cmd->callback([a, &exit_code] { exit_code = run_audit(*a); });
+}
+
+}  // namespace fim::cli
