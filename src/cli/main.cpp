@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_quantize(app, exit_code);
   add_scores(app, exit_code);
   add_audit(app, exit_code);
+  add_experiment(app, exit_code);
   add_demo(app, exit_code);
   try {
     app.parse(argc, argv);
