@@ -1,12 +1,16 @@
 // fimcheck check CLAIM: property-test a claim or one of its false variants on generated cases.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "claims/bound_expr.hpp"
 #include "claims/claim.hpp"
+#include "claims/genericity_m3.hpp"
 #include "claims/registry.hpp"
+#include "fim/spec.hpp"
+#include "report/atomic_file.hpp"
 #include "report/check_report.hpp"
 #include "search/run.hpp"
 
@@ -14,7 +18,9 @@ namespace fim::cli {
 namespace {
 
 struct CheckArgs {
-  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound, noise;
+  std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound, noise, model;
+  std::string scheme = "sym", granularity = "group";
+  int bits = 4, group_size = 128, reference = claims::M3Options{}.reference;
   int cases = 200, max_bits = 4096, only_case = -1;
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false;
@@ -44,7 +50,36 @@ std::unique_ptr<claims::Claim> with_bound(const CheckArgs& a) {
   }
 }
 
+// M3: one trained model and one quantizer (not generated cases).
+int run_m3(const CheckArgs& a) {
+  if (a.model.empty()) throw CLI::ValidationError("--model", "--noise M3 needs --model SPEC");
+  claims::M3Options o;
+  o.quantizer.bits = a.bits;
+  o.quantizer.scheme = a.scheme == "asym" ? quant::Scheme::asym : a.scheme == "nf4" ? quant::Scheme::nf4 : quant::Scheme::sym;
+  o.quantizer.granularity = a.granularity == "tensor" ? quant::Granularity::tensor
+                            : a.granularity == "channel" ? quant::Granularity::channel : quant::Granularity::group;
+  o.quantizer.group_size = a.group_size;
+  o.reference = a.reference;
+  try {
+    quant::validate(o.quantizer);
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError("--bits/--scheme", e.what());
+  }
+  const claims::M3Result r = claims::check_m3(model::build_model(model::parse_spec(a.model)), o);
+  const nlohmann::json j = claims::m3_json(r, o);
+  if (!a.report_dir.empty()) {
+    std::filesystem::create_directories(a.report_dir);
+    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+  }
+  if (a.json) std::cout << j.dump(2) << "\n";
+  else std::cout << claims::m3_text(r);
+  const bool negative = r.c2_certified && (r.c2_uniform.hi < 0 || r.c2_stochastic.hi < 0);
+  if (r.strict_increase == claims::Verdict::Violated || negative) return kCounterexample;
+  return r.strict_increase == claims::Verdict::Holds && r.c2_certified ? kOk : kUndecided;
+}
+
 int run_check(CheckArgs a) {
+  if (a.noise == "M3") return run_m3(a);
   std::unique_ptr<claims::Claim> owned;
   if (!a.bound.empty()) {
     owned = with_bound(a);
@@ -134,8 +169,15 @@ void add_check(CLI::App& app, int& exit_code) {
                 "and certify the best candidate");
   cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
   cmd->add_option("--noise", a->noise,
-                  "genericity only: M1 matrix noise F + xi B (default) or M2 score noise g_i + C xi_i")
-      ->check(CLI::IsMember({"M1", "M2"}));
+                  "genericity only: M1 matrix noise F + xi B (default), M2 score noise g_i + C xi_i, M3 weight quantization of --model")
+      ->check(CLI::IsMember({"M1", "M2", "M3"}));
+  cmd->add_option("--model", a->model, "genericity --noise M3: the model SPEC whose weights are quantized");
+  cmd->add_option("--bits", a->bits, "M3: quantizer bit width")->check(CLI::Range(2, 16));
+  cmd->add_option("--scheme", a->scheme, "M3: sym | asym | nf4")->check(CLI::IsMember({"sym", "asym", "nf4"}));
+  cmd->add_option("--granularity", a->granularity, "M3: tensor | channel | group")
+      ->check(CLI::IsMember({"tensor", "channel", "group"}));
+  cmd->add_option("--group-size", a->group_size, "M3: group size along rows")->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--reference", a->reference, "M3: reference inputs of the FIM")->check(CLI::Range(1, 100000));
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, cert-K.json");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
   cmd->callback([a, &exit_code] { exit_code = run_check(*a); });

@@ -1,0 +1,282 @@
+#include "claims/genericity_m3.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "fim/enclose_fim.hpp"
+#include "linalg/enclose_spectrum.hpp"
+#include "linalg/product_bounds.hpp"
+#include "report/enclosure_json.hpp"
+
+namespace fim::claims {
+namespace {
+
+using model::Dense;
+using num::Ival;
+using IVec = std::vector<Ival>;
+
+const linalg::Precision kBinary64{53, 1e-10};
+
+// The quantized weights and, per parameter, the variances of the two random error models
+// (0 for biases and degenerate groups): uniform s^2 / 12; stochastic rounding f (1 - f) s^2.
+struct Quantization {
+  std::vector<double> theta_q;
+  IVec var_uniform, var_stochastic;
+  int quantized = 0;
+};
+
+Ival stochastic_variance(double w, double s) {
+  const Ival x = Ival(w) / Ival(s), fl(std::floor(x.lo));
+  const Ival f = std::floor(x.lo) == std::floor(x.hi) ? x - fl : Ival(0.0, 1.0);
+  Ival v = f * (Ival(1.0) - f) * Ival(s) * Ival(s);
+  v.lo = std::max(v.lo, 0.0);
+  return v;
+}
+
+Quantization quantize_weights(const model::Model& m, const quant::QuantSpec& q) {
+  Quantization r{m.theta, IVec(m.theta.size(), Ival(0.0)), IVec(m.theta.size(), Ival(0.0)), 0};
+  for (int l = 0; l < m.arch.layers(); ++l) {
+    const std::size_t off = m.arch.weight_offset(l);
+    const int rows = m.arch.fan_out(l), cols = m.arch.fan_in(l);
+    quant::RowMatrix w(rows, cols);
+    for (int i = 0; i < rows; ++i)
+      for (int j = 0; j < cols; ++j) w(i, j) = m.theta[off + static_cast<std::size_t>(i) * cols + j];
+    const quant::Quantized qw = quant::quantize(w, q);
+    for (const quant::Group& g : qw.groups)
+      for (Eigen::Index i = g.row0; i < g.row0 + g.rows; ++i)
+        for (Eigen::Index j = g.col0; j < g.col0 + g.cols; ++j) {
+          const std::size_t k = off + static_cast<std::size_t>(i) * cols + j;
+          r.theta_q[k] = qw.w_q(i, j);
+          ++r.quantized;
+          if (g.degenerate || q.scheme == quant::Scheme::nf4) continue;  // nf4: no uniform step
+          r.var_uniform[k] = Ival(g.scale) * Ival(g.scale) / Ival(12.0);
+          r.var_stochastic[k] = stochastic_variance(w(i, j), g.scale);
+        }
+  }
+  return r;
+}
+
+Dense<Ival> reference_inputs(const model::Model& m, int count) {
+  const std::size_t rows = std::min<std::size_t>(m.inputs.rows, static_cast<std::size_t>(std::max(1, count)));
+  Dense<Ival> x(rows, m.inputs.cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < x.cols; ++j) x(i, j) = Ival(m.inputs(i, j));
+  return x;
+}
+
+Ival dot(const IVec& a, const IVec& b) {
+  Ival s(0.0);
+  for (std::size_t i = 0; i < a.size(); ++i) s = s + a[i] * b[i];
+  return s;
+}
+
+// G v for G with Ival (or jet-coefficient) rows.
+IVec times(const Dense<Ival>& g, const IVec& v) {
+  IVec r(g.rows, Ival(0.0));
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) r[i] = r[i] + g(i, j) * v[j];
+  return r;
+}
+
+IVec transpose_times(const Dense<Ival>& g, const IVec& a) {
+  IVec r(g.cols, Ival(0.0));
+  for (std::size_t i = 0; i < g.rows; ++i)
+    for (std::size_t j = 0; j < g.cols; ++j) r[j] = r[j] + g(i, j) * a[i];
+  return r;
+}
+
+double upper_norm2(const IVec& v) { return num::sqrt_up(dot(v, v).hi); }
+
+Eigen::MatrixXd midpoint(const Dense<Ival>& m) {
+  Eigen::MatrixXd r(m.rows, m.cols);
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t j = 0; j < m.cols; ++j) r(i, j) = 0.5 * m(i, j).lo + 0.5 * m(i, j).hi;
+  return r;
+}
+
+Eigen::MatrixXd magnitude(const Dense<Ival>& m) {  // entrywise max |x| over each interval
+  Eigen::MatrixXd r(m.rows, m.cols);
+  for (std::size_t i = 0; i < m.rows; ++i)
+    for (std::size_t j = 0; j < m.cols; ++j) r(i, j) = std::max(std::fabs(m(i, j).lo), std::fabs(m(i, j).hi));
+  return r;
+}
+
+// The top eigenpair of every F in the box: lambda_1, an interval vector holding a unit top
+// eigenvector (Lemma 9: sin-theta from the residual and the certified gap), lambda_2's upper end.
+struct TopPair {
+  Ival lambda1;
+  IVec v1;
+  double lambda2_hi = 0;
+  bool ok = false;
+  std::string note;
+};
+
+TopPair enclose_top_pair(const Dense<Ival>& f) {
+  TopPair t;
+  linalg::SymMatrix box{midpoint(f), 0.0};
+  Eigen::MatrixXd rad(f.rows, f.cols);
+  for (std::size_t i = 0; i < f.rows; ++i)
+    for (std::size_t j = 0; j < f.cols; ++j)
+      rad(i, j) = std::max(num::add_up(f(i, j).hi, -box.mid(i, j)), num::add_up(box.mid(i, j), -f(i, j).lo));
+  box.radius = linalg::norm2_up(rad);
+  const linalg::Spectrum s = linalg::enclose_spectrum_fp(box);
+  if (!s.ok || s.eig.size() < 2 || !(s.eig[0].lo > s.eig[1].hi)) {
+    t.note = "the gap lambda_1 - lambda_2 is not certified positive";
+    return t;
+  }
+  t.lambda1 = s.eig[0];
+  t.lambda2_hi = s.eig[1].hi;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(box.mid);
+  const double mu = es.eigenvalues()(f.rows - 1);
+  const Eigen::VectorXd x = es.eigenvectors().col(f.rows - 1);
+  IVec xi(x.data(), x.data() + x.size());
+  IVec r = times(f, xi);
+  for (std::size_t i = 0; i < r.size(); ++i) r[i] = r[i] - Ival(mu) * xi[i];
+  const Ival norm_x = sqrt(dot(xi, xi));
+  const double delta = num::add_down(mu, -t.lambda2_hi);
+  if (!(delta > 0) || !(norm_x.lo > 0)) {
+    t.note = "the approximate top eigenvalue is not separated from lambda_2";
+    return t;
+  }
+  const double sin_theta = num::div_up(upper_norm2(r), num::mul_down(delta, norm_x.lo));  // Lemma 9
+  if (!(sin_theta < 0.5)) {
+    t.note = "the top eigenvector is not enclosed tightly enough";
+    return t;
+  }
+  const double eps = num::add_up(num::mul_up(num::sqrt_up(2.0), sin_theta),
+                                 std::max(num::add_up(norm_x.hi, -1.0), num::add_up(1.0, -norm_x.lo)));
+  for (Ival& c : xi) c = c + Ival(-eps, eps);
+  t.v1 = xi;
+  t.ok = true;
+  return t;
+}
+
+// ||M^-1 - X|| <= ||X|| rho / (1 - rho) with rho >= ||I - M X|| (Lemma 10), M = lambda_1 I - F + v v^T.
+struct Resolvent {
+  Eigen::MatrixXd x;
+  double eta = num::inf;
+};
+
+Resolvent enclose_resolvent(const Dense<Ival>& f, const TopPair& t) {
+  const std::size_t d = f.rows;
+  Dense<Ival> m(d, d);
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t j = 0; j < d; ++j) m(i, j) = (i == j ? t.lambda1 : Ival(0.0)) - f(i, j) + t.v1[i] * t.v1[j];
+  Resolvent r{midpoint(m).inverse(), num::inf};
+  Dense<Ival> residual(d, d);
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t j = 0; j < d; ++j) {
+      Ival s(i == j ? 1.0 : 0.0);
+      for (std::size_t k = 0; k < d; ++k) s = s - m(i, k) * Ival(r.x(k, j));
+      residual(i, j) = s;
+    }
+  const double rho = linalg::norm2_up(magnitude(residual));
+  if (rho < 1) r.eta = num::div_up(num::mul_up(linalg::norm2_up(r.x.cwiseAbs()), rho), num::add_down(1.0, -rho));
+  return r;
+}
+
+// c2 = (1/2) sum_k var_k v^T Q_k v + sum_k var_k w_k^T M^-1 w_k, w_k = (I - v v^T) L_k v (Lemma 11).
+struct C2Sums {
+  Ival half_q{0.0}, resolvent{0.0}, norms{0.0};
+  Ival value(double eta) const { return half_q + resolvent + Ival(-1.0, 1.0) * Ival(eta) * norms; }
+};
+
+void add_direction(const model::Model& m, const std::vector<Ival>& theta, const Dense<Ival>& inputs,
+                   const model::LabelPlan& plan, std::size_t k, const TopPair& t, const Resolvent& res,
+                   const Ival& var_u, const Ival& var_s, C2Sums& u, C2Sums& s) {
+  std::vector<Ival> e(theta.size(), Ival(0.0));
+  e[k] = Ival(1.0);
+  const Dense<num::Jet<Ival>> g = model::score_jets<Ival>(m.arch, theta, e, inputs, plan);
+  Dense<Ival> g0(g.rows, g.cols), g1(g.rows, g.cols), g2(g.rows, g.cols);
+  for (std::size_t i = 0; i < g.v.size(); ++i) g0.v[i] = g.v[i].c0, g1.v[i] = g.v[i].c1, g2.v[i] = g.v[i].c2;
+  const Ival n(static_cast<double>(g.rows));
+  const IVec a = times(g0, t.v1), b = times(g1, t.v1), c = times(g2, t.v1);
+  const Ival vqv = Ival(2.0) * (dot(b, b) + Ival(2.0) * dot(a, c)) / n;  // Q = 2 (G1'G1 + G0'G2 + G2'G0) / N
+  IVec lv = transpose_times(g0, b), tail = transpose_times(g1, a);
+  for (std::size_t i = 0; i < lv.size(); ++i) lv[i] = (lv[i] + tail[i]) / n;  // L v = (G0'G1 + G1'G0) v / N
+  const Ival along = dot(t.v1, lv);
+  IVec w(lv.size());
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = lv[i] - along * t.v1[i];
+  IVec xw(w.size(), Ival(0.0));
+  for (std::size_t i = 0; i < w.size(); ++i)
+    for (std::size_t j = 0; j < w.size(); ++j) xw[i] = xw[i] + Ival(res.x(i, j)) * w[j];
+  const Ival wxw = dot(w, xw), ww = dot(w, w);
+  for (auto [sums, var] : {std::pair<C2Sums*, Ival>{&u, var_u}, {&s, var_s}}) {
+    sums->half_q = sums->half_q + var * vqv / Ival(2.0);
+    sums->resolvent = sums->resolvent + var * wxw;
+    sums->norms = sums->norms + var * ww;
+  }
+}
+
+}  // namespace
+
+M3Result check_m3(const model::Model& m, const M3Options& o) {
+  M3Result r;
+  r.spec = m.spec.text();
+  r.params = static_cast<int>(m.arch.num_params());
+  const model::LabelPlan plan = model::label_plan(m, model::FisherMode::expected);
+  const Dense<Ival> inputs = reference_inputs(m, o.reference);
+  const Quantization q = quantize_weights(m, o.quantizer);
+  r.quantized_weights = q.quantized;
+  const std::vector<Ival> theta = model::cast<Ival>(std::span<const double>(m.theta));
+  const Dense<Ival> g = model::score_matrix<Ival>(m.arch, theta, inputs, plan);
+  r.lambda_before = model::enclose_fim_top(g, kBinary64).lambda1;
+  r.lambda_after = model::enclose_fim_top(
+      model::score_matrix<Ival>(m.arch, model::cast<Ival>(std::span<const double>(q.theta_q)), inputs, plan), kBinary64).lambda1;
+  r.strict_increase = decide_le(r.lambda_before, r.lambda_after);
+  if (r.strict_increase == Verdict::Holds && !(r.lambda_before.hi < r.lambda_after.lo)) r.strict_increase = Verdict::Undecided;
+  if (o.quantizer.scheme == quant::Scheme::nf4) return r.c2_note = "nf4 has no uniform step: c2 not modeled", r;
+  if (r.params > o.max_params)
+    return r.c2_note = "c2 is certified for up to " + std::to_string(o.max_params) + " parameters", r;
+  const Dense<Ival> f = model::fim_of<Ival>(g);
+  const TopPair top = enclose_top_pair(f);
+  r.gap = top.ok ? top.lambda1 - Ival(top.lambda2_hi) : Ival(0.0);
+  if (!top.ok) return r.c2_note = top.note, r;
+  const Resolvent res = enclose_resolvent(f, top);
+  if (!std::isfinite(res.eta)) return r.c2_note = "the reduced resolvent could not be enclosed", r;
+  C2Sums u, s;
+  for (std::size_t k = 0; k < theta.size(); ++k)
+    if (q.var_uniform[k].hi > 0 || q.var_stochastic[k].hi > 0)
+      add_direction(m, theta, inputs, plan, k, top, res, q.var_uniform[k], q.var_stochastic[k], u, s);
+  r.c2_uniform = u.value(res.eta);
+  r.c2_stochastic = s.value(res.eta);
+  r.c2_certified = true;
+  return r;
+}
+
+nlohmann::json m3_json(const M3Result& r, const M3Options& o) {
+  using report::to_json;
+  nlohmann::json j = {{"claim", "genericity"}, {"noise", "M3"}, {"model", r.spec}, {"params", r.params},
+                      {"quantizer", {{"bits", o.quantizer.bits}, {"scheme", o.quantizer.scheme == quant::Scheme::sym ? "sym" : o.quantizer.scheme == quant::Scheme::asym ? "asym" : "nf4"},
+                                     {"group_size", o.quantizer.group_size}}},
+                      {"reference_inputs", o.reference}, {"lambda_before", to_json(r.lambda_before)},
+                      {"lambda_after", to_json(r.lambda_after)}, {"strict_increase", to_string(r.strict_increase)},
+                      {"c2_certified", r.c2_certified}};
+  if (r.c2_certified) {
+    j["gap"] = to_json(r.gap);
+    j["c2_uniform_noise"] = to_json(r.c2_uniform);
+    j["c2_stochastic_rounding"] = to_json(r.c2_stochastic);
+  } else {
+    j["c2_note"] = r.c2_note;
+  }
+  return j;
+}
+
+std::string m3_text(const M3Result& r) {
+  using report::to_text;
+  std::ostringstream s;
+  s << "model " << r.spec << " (" << r.params << " parameters, " << r.quantized_weights << " quantized)\n"
+    << "  lambda_1 before  " << to_text(r.lambda_before) << "\n  lambda_1 after   " << to_text(r.lambda_after) << "\n  ";
+  if (r.strict_increase == Verdict::Violated)
+    s << "VIOLATED: this deterministic quantization certifiably LOWERS lambda_1 (the strict reading fails)\n";
+  else if (r.strict_increase == Verdict::Holds) s << "HOLDS: this quantization certifiably raises lambda_1\n";
+  else s << "UNDECIDED: the enclosures overlap\n";
+  if (!r.c2_certified) return s.str() + "  c2: " + r.c2_note + "\n";
+  s << "  c2, uniform noise of the step     " << to_text(r.c2_uniform)
+    << (r.c2_uniform.hi < 0 ? "  certified NEGATIVE" : r.c2_uniform.lo > 0 ? "  certified positive" : "") << "\n"
+    << "  c2, stochastic rounding           " << to_text(r.c2_stochastic)
+    << (r.c2_stochastic.hi < 0 ? "  certified NEGATIVE" : r.c2_stochastic.lo > 0 ? "  certified positive" : "") << "\n";
+  return s.str();
+}
+
+}  // namespace fim::claims
