@@ -5,7 +5,7 @@
 namespace fim::claims {
 
 std::vector<const Claim*> registry() {
-  return {&weyl_claim(), &directional_claim(), &remainder_claim(), &genericity_claim()};
+  return {&weyl_claim(), &directional_claim(), &remainder_claim(), &genericity_claim(), &approx_claim()};
 }
 
 }  // namespace fim::claims

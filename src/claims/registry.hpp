@@ -12,6 +12,8 @@ const Claim& remainder_claim();
 /// C4 in model M1 (registered) and in model M2 (`--noise M2`); both named genericity.
 const Claim& genericity_claim();
 const Claim& genericity_m2_claim();
+/// C6: approximations to lambda_1 of F = G^T G / n, G the case's A (src/claims/approx.hpp).
+const Claim& approx_claim();
 
 class BoundExpr;
 /// The remainder claim with one more false-until-shown variant, "conjectured": |R3| <= EXPR.

@@ -401,12 +401,171 @@ CertCheck genericity_m2(const nlohmann::json& c, Matrices& m, const EigBounds& b
   return decide_mean(q);
 }
 
+// ---- C6 approx (proofs/approx.md, section 8): G is read exactly, S = G^T G = n F is formed in
+// rationals, the approximation's value is recomputed from G by its formula (or, for the Lanczos
+// Ritz value, its recorded bounds are confirmed by exact inertia of the Krylov pencil; for user
+// code they are taken as recorded), and bounds on lambda_1(F) are confirmed by inertia counts of S.
+
+RatMatrix approx_parse_scores(const nlohmann::json& rows) {
+  if (!rows.is_array() || rows.empty() || !rows[0].is_array() || rows[0].empty())
+    throw Malformed("matrix G missing or empty");
+  const std::size_t n = rows.size(), d = rows[0].size();
+  RatMatrix g(n, std::vector<Rational>(d));
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!rows[i].is_array() || rows[i].size() != d) throw Malformed("matrix G has ragged rows");
+    for (std::size_t j = 0; j < d; ++j) {
+      const std::string s = rows[i][j].is_string() ? rows[i][j].get<std::string>() : "";
+      char* end = nullptr;
+      const double x = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end != '\0' || !std::isfinite(x)) throw Malformed("matrix G entry is not a finite number");
+      g[i][j] = num::to_rational(x);
+    }
+  }
+  return g;
+}
+
+std::vector<Rational> approx_times(const RatMatrix& m, const std::vector<Rational>& x) {
+  std::vector<Rational> y(m.size(), Rational(0));
+  for (std::size_t i = 0; i < m.size(); ++i)
+    for (std::size_t j = 0; j < x.size(); ++j) y[i] += m[i][j] * x[j];
+  return y;
+}
+Rational approx_dot(const std::vector<Rational>& x, const std::vector<Rational>& y) {
+  Rational t = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) t += x[i] * y[i];
+  return t;
+}
+
+// The approximation's value: exactly r, exactly sqrt(r), or within [lo, hi].
+struct ApproxValue {
+  enum { Rat, Sqrt, Range } form = Rat;
+  Rational r, lo, hi;
+  bool gt(const Rational& x) const {  // value > x, certainly
+    if (form == Rat) return r > x;
+    if (form == Sqrt) return x < 0 || r > x * x;
+    return lo > x;
+  }
+  bool lt(const Rational& x) const {  // value < x, certainly
+    if (form == Rat) return r < x;
+    if (form == Sqrt) return x > 0 && r < x * x;
+    return hi < x;
+  }
+};
+
+// x C - B is PSD for the Krylov pencil (C_ij = v_i.v_j, B_ij = v_i.v_(j+1), v_m = S^m 1), scaled by
+// the denominator of x so that the matrix stays dyadic.
+bool approx_pencil_psd(const RatMatrix& c, const RatMatrix& b, const Rational& x) {
+  RatMatrix m = c;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    for (std::size_t j = 0; j < c.size(); ++j) m[i][j] = numerator(x) * c[i][j] - denominator(x) * b[i][j];
+  return oracle::ExactSym(m).count_below(0) == 0;
+}
+
+ApproxValue approx_value(const nlohmann::json& c, const RatMatrix& g, const RatMatrix& s, std::string& note) {
+  const Rational n = static_cast<long>(g.size());
+  const nlohmann::json& f = c.at("approximation").at("formula");
+  ApproxValue v;
+  const std::string id = f.is_object() ? f.value("id", "") : "";
+  Rational tr = 0, fro = 0, rmax = 0, gmax = 0;
+  for (std::size_t j = 0; j < s.size(); ++j) {
+    tr += s[j][j];
+    Rational row = 0;
+    for (const Rational& x : s[j]) fro += x * x, row += abs(x);
+    if (row > gmax) gmax = row;
+  }
+  for (const auto& row : g) rmax = std::max(rmax, approx_dot(row, row));
+  if (id == "score-max") v.r = rmax / n;
+  else if (id == "score-max-unscaled") v.r = rmax;
+  else if (id == "score-sum") v.r = tr / n;
+  else if (id == "frobenius-ratio") v.r = tr == 0 ? Rational(0) : Rational(fro / (n * tr));
+  else if (id == "frobenius-norm") v.form = ApproxValue::Sqrt, v.r = fro / (n * n);
+  else if (id == "gershgorin") v.r = gmax / n;
+  else if (id == "power" || id == "lanczos") {
+    const int k = f.value("k", 0);
+    if (k < 1 || k > 64) throw Malformed("iteration count k out of range");
+    std::vector<std::vector<Rational>> vs{std::vector<Rational>(s.size(), Rational(1))};
+    for (int m = 0; m < k; ++m) vs.push_back(approx_times(s, vs.back()));
+    if (id == "power") {
+      const Rational xx = approx_dot(vs[k], vs[k]);
+      v.r = xx == 0 ? Rational(0) : Rational(approx_dot(vs[k], approx_times(s, vs[k])) / (n * xx));
+      return v;
+    }
+    RatMatrix cm(k, std::vector<Rational>(k)), bm = cm;
+    for (int i = 0; i < k; ++i)
+      for (int j = 0; j < k; ++j) cm[i][j] = approx_dot(vs[i], vs[j]), bm[i][j] = approx_dot(vs[i], vs[j + 1]);
+    const auto& vb = c.at("value_bounds");
+    v.form = ApproxValue::Range;
+    v.lo = exact_number(vb.at("lower"), "value lower bound");
+    v.hi = exact_number(vb.at("upper"), "value upper bound");
+    if (!approx_pencil_psd(cm, bm, n * v.hi)) throw Malformed("Ritz value upper bound not confirmed");
+    if (v.lo > 0 && approx_pencil_psd(cm, bm, n * v.lo)) throw Malformed("Ritz value lower bound not confirmed");
+  } else if (f.is_string() && f.get<std::string>().empty()) {
+    const auto& vb = c.at("value_bounds");
+    v.form = ApproxValue::Range;
+    v.lo = exact_number(vb.at("lower"), "value lower bound");
+    v.hi = exact_number(vb.at("upper"), "value upper bound");
+    note = " (user approximation: its value bounds are taken from the certificate)";
+  } else {
+    throw Malformed("unknown approximation formula");
+  }
+  return v;
+}
+
+CertCheck approximation(const nlohmann::json& c) {
+  const RatMatrix g = approx_parse_scores(c.at("matrices").at("G"));
+  const std::size_t d = g[0].size();
+  RatMatrix s(d, std::vector<Rational>(d, Rational(0)));
+  for (const auto& row : g)
+    for (std::size_t j = 0; j < d; ++j)
+      for (std::size_t k = 0; k < d; ++k) s[j][k] += row[j] * row[k];
+  const Rational n = static_cast<long>(g.size());
+  const oracle::ExactSym sx(s);
+  std::optional<Rational> lo, hi;
+  for (const auto& b : c.at("bounds")) {
+    if (b.value("matrix", "") != "F" || b.value("index", 0) != 1) throw Malformed("bounds must be on lambda_1(F)");
+    if (b.contains("upper")) {
+      hi = exact_number(b["upper"], "lambda_1(F) upper");
+      if (sx.count_above(n * *hi) != 0) return {CertStatus::Refuted, "lambda_1(F) <= " + hi->str() + " is false"};
+    }
+    if (b.contains("lower")) {
+      lo = exact_number(b["lower"], "lambda_1(F) lower");
+      if (sx.count_below(n * *lo) > static_cast<int>(d) - 1)
+        return {CertStatus::Refuted, "lambda_1(F) >= " + lo->str() + " is false"};
+    }
+  }
+  std::string note;
+  const ApproxValue v = approx_value(c, g, s, note);
+  const std::string claimed = c.value("claimed", "");
+  bool contradicted = false;
+  if (claimed == "lower") {  // value <= lambda_1 claimed; value > hi >= lambda_1
+    if (!hi) throw Malformed("no upper bound on lambda_1(F)");
+    contradicted = v.gt(*hi);
+  } else if (claimed == "upper") {  // lambda_1 <= value claimed; lambda_1 >= lo > value
+    if (!lo) throw Malformed("no lower bound on lambda_1(F)");
+    contradicted = v.lt(*lo);
+  } else if (claimed == "relative-error") {  // |value - lambda_1| <= eps lambda_1 claimed
+    if (!lo || !hi) throw Malformed("relative-error certificates need both bounds on lambda_1(F)");
+    const Rational eps = exact_number(c.at("eps"), "eps");
+    if (eps < 0) throw Malformed("negative eps");
+    const Rational a = (1 - eps) * *lo, b = (1 - eps) * *hi;
+    contradicted = v.gt((1 + eps) * *hi) || v.lt(a < b ? a : b);
+  } else {
+    throw Malformed("claimed must be lower, upper or relative-error");
+  }
+  if (contradicted)
+    return {CertStatus::Confirmed, "the " + claimed + " reading of " +
+                                       c.at("approximation").value("name", std::string("?")) +
+                                       " is contradicted by confirmed bounds on lambda_1(F)" + note};
+  return {CertStatus::Refuted, "the bounds do not contradict the reading"};
+}
+
 }  // namespace
 
 CertCheck verify_certificate(const nlohmann::json& cert) {
   try {
     if (!cert.is_object() || cert.value("fimcheck_certificate", 0) != 1)
       throw Malformed("not a fimcheck certificate (version 1)");
+    if (cert.value("kind", "") == "approximation") return approximation(cert);
     Matrices m(cert.at("matrices"));
     const std::string kind = cert.value("kind", "");
     const bool score_noise = kind == "genericity-mean" && cert.value("model", "") == "M2";
