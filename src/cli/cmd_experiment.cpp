@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/experiment.hpp"
 #include "fim/enclose_fim.hpp"
+#include "fim/language_model.hpp"
 #include "fim/monitor.hpp"
 #include "fim/spec.hpp"
 #include "report/atomic_file.hpp"
@@ -83,8 +84,9 @@ std::vector<std::vector<double>> midpoints(const std::vector<std::vector<Ival>>&
 
 ModelInflation run_model(const std::string& spec, const InflationOptions& o,
                          const std::function<void(const std::string&)>& progress) {
-  const model::Model trained = model::build_model(model::parse_spec(spec));
-  const auto m = model::monitored_network(trained, o.reference);
+  const bool language = model::is_language_model_spec(spec);
+  const model::Model trained = language ? model::Model{} : model::build_model(model::parse_spec(spec));
+  const auto m = language ? model::monitored_language_model(spec, o.reference) : model::monitored_network(trained, o.reference);
   ModelInflation r;
   r.spec = m->spec();
   std::vector<int> precisions = {0};  // 0: full precision
@@ -152,7 +154,8 @@ int run_experiment(ExperimentArgs a) {
     o.bits.push_back(v);
   }
   const std::vector<std::string> specs = a.models.empty() ? (a.quick ? quick_models() : default_models()) : split(a.models, ';');
-  for (const std::string& s : specs) model::parse_spec(s);  // bad SPECs fail before any work
+  for (const std::string& s : specs)  // bad SPECs fail before any work
+    model::is_language_model_spec(s) ? void(model::parse_lm_spec(s)) : void(model::parse_spec(s));
   const bool tty = isatty(STDERR_FILENO);
   std::vector<ModelInflation> results;
   int done = 0;

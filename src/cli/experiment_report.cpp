@@ -112,9 +112,9 @@ std::vector<std::string> default_models() {
           "mlp:hidden=16,act=tanh,d_in=8,classes=4,n=256,seed=7",
           "mlp:hidden=32x32,act=gelu,d_in=8,classes=4,n=512,seed=8",
           "mlp:hidden=16x16x16,act=relu,d_in=8,classes=4,n=512,seed=9",
-          "mlp:hidden=64,act=tanh,d_in=16,classes=8,n=512,seed=10",
-          "mlp:hidden=32,act=gelu,d_in=16,classes=2,n=512,seed=11",
-          "mlp:hidden=24x24,act=relu,d_in=12,classes=3,n=512,seed=12"};
+          "lm:arch=mlp,seed=1",
+          "lm:arch=mlp,act=gelu,embed=8,hidden=64,seed=2",
+          "lm:arch=attention,seed=3"};
 }
 
 std::vector<std::string> quick_models() {
