@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "fim/enclose_fim.hpp"
+#include "fim/monitor.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/product_bounds.hpp"
 #include "report/enclosure_json.hpp"
@@ -54,14 +55,6 @@ Quantization quantize_weights(const model::Model& m, const quant::QuantSpec& q) 
         }
   }
   return r;
-}
-
-Dense<Ival> reference_inputs(const model::Model& m, int count) {
-  const std::size_t rows = std::min<std::size_t>(m.inputs.rows, static_cast<std::size_t>(std::max(1, count)));
-  Dense<Ival> x(rows, m.inputs.cols);
-  for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < x.cols; ++j) x(i, j) = Ival(m.inputs(i, j));
-  return x;
 }
 
 Ival dot(const IVec& a, const IVec& b) {
@@ -215,7 +208,7 @@ M3Result check_m3(const model::Model& m, const M3Options& o) {
   r.spec = m.spec.text();
   r.params = static_cast<int>(m.arch.num_params());
   const model::LabelPlan plan = model::label_plan(m, model::FisherMode::expected);
-  const Dense<Ival> inputs = reference_inputs(m, o.reference);
+  const Dense<Ival> inputs = model::reference_inputs(m, o.reference);
   const Quantization q = quantize_weights(m, o.quantizer);
   r.quantized_weights = q.quantized;
   const std::vector<Ival> theta = model::cast<Ival>(std::span<const double>(m.theta));

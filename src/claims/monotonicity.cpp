@@ -1,12 +1,12 @@
 #include "claims/monotonicity.hpp"
 
 #include <algorithm>
-#include <numbers>
 #include <cmath>
 #include <sstream>
 
 #include "fim/enclose_fim.hpp"
 #include "fim/grammar.hpp"
+#include "fim/monitor.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/product_bounds.hpp"
 #include "report/enclosure_json.hpp"
@@ -22,26 +22,6 @@ using IJet = num::Jet<Ival>;
 // The enclosures here are limited by the width of the interval scores, which escalation cannot
 // shrink; binary64 with its a-priori bounds is the whole ladder.
 const linalg::Precision kPrecision{53, 1e-10};
-
-std::vector<double> random_unit(model::Rng& rng, int d) {
-  std::vector<double> u(d);
-  double norm2 = 0;
-  for (double& x : u) {  // Box-Muller on the portable generator: the same seed, the same path
-    const double r = std::sqrt(-2 * std::log(1 - rng.uniform())), phi = 2 * std::numbers::pi * rng.uniform();
-    x = r * std::cos(phi);
-    norm2 += x * x;
-  }
-  for (double& x : u) x /= std::sqrt(norm2);
-  return u;
-}
-
-Dense<Ival> first_inputs(const model::Model& m, int count) {
-  const std::size_t rows = std::min<std::size_t>(m.inputs.rows, static_cast<std::size_t>(std::max(1, count)));
-  Dense<Ival> x(rows, m.inputs.cols);
-  for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t j = 0; j < x.cols; ++j) x(i, j) = Ival(m.inputs(i, j));
-  return x;
-}
 
 // x_i + t u for every t in the interval t (proofs/monotonicity.md, section 1: direction path).
 template <class S>
@@ -181,11 +161,11 @@ Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std
   Audit a{m.spec.text(), Ival::entire(), {}};
   model::Rng rng(o.seed);
   Path path{m, model::label_plan(m, model::FisherMode::expected), model::cast<Ival>(std::span<const double>(m.theta)),
-            first_inputs(m, o.ensemble), {}, {}, {}, {}, o.kind};
+            model::reference_inputs(m, o.ensemble), {}, {}, {}, {}, o.kind};
   if (o.kind == PathKind::mixture) {  // out-of-distribution inputs: x_i + 3 w_i, w_i random unit
     path.ood = path.x;
     for (std::size_t i = 0; i < path.ood.rows; ++i) {
-      const auto w = random_unit(rng, static_cast<int>(path.ood.cols));
+      const auto w = rng.unit_vector(path.ood.cols);
       for (std::size_t j = 0; j < path.ood.cols; ++j) path.ood(i, j) = path.ood(i, j) + Ival(3.0) * Ival(w[j]);
     }
     path.g_ref = model::score_matrix<Ival>(m.arch, path.theta, path.x, path.plan);
@@ -198,7 +178,7 @@ Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std
   for (int p = 0; p < count; ++p) {
     PathAudit pa;
     if (o.kind == PathKind::direction) {
-      path.u = o.direction ? *o.direction : random_unit(rng, static_cast<int>(path.x.cols));
+      path.u = o.direction ? *o.direction : rng.unit_vector(path.x.cols);
       pa.description = o.direction ? "x(t) = x + t u, u given" : "x(t) = x + t u, u random unit #" + std::to_string(p + 1);
     } else {
       pa.description = "(1 - t) F_ref + t F_ood, F_ood at x + 3 w (w random unit per input)";

@@ -1,6 +1,8 @@
 #include "fim/grammar.hpp"
 
+#include <cmath>
 #include <map>
+#include <numbers>
 #include <stdexcept>
 
 namespace fim::model {
@@ -83,6 +85,18 @@ std::size_t Rng::pick(const std::vector<double>& weights) {
     u -= weights[i];
   }
   return weights.size() - 1;  // u landed on the rounding slack at the end
+}
+
+std::vector<double> Rng::unit_vector(std::size_t d) {
+  std::vector<double> u(d);
+  double norm2 = 0;
+  for (double& x : u) {
+    const double radius = std::sqrt(-2 * std::log(1 - uniform()));  // drawn first: a fixed order
+    x = radius * std::cos(2 * std::numbers::pi * uniform());
+    norm2 += x * x;
+  }
+  for (double& x : u) x /= std::sqrt(norm2);
+  return u;
 }
 
 namespace {

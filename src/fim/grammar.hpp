@@ -39,6 +39,8 @@ class Rng {
   double uniform() { return static_cast<double>(next() >> 11) * 0x1p-53; }
   /// An index drawn with probability proportional to weights[i] (weights > 0, not all zero).
   std::size_t pick(const std::vector<double>& weights);
+  /// A uniformly distributed unit vector of dimension d >= 1 (normalized Box-Muller normals).
+  std::vector<double> unit_vector(std::size_t d);
 
  private:
   std::uint64_t state_;

@@ -1,7 +1,6 @@
 #include "fim/monitor.hpp"
 
-#include <cmath>
-#include <numbers>
+#include <algorithm>
 
 #include "fim/grammar.hpp"
 #include "quant/quantize.hpp"
@@ -10,17 +9,6 @@ namespace fim::model {
 namespace {
 
 using num::Ival;
-
-std::vector<double> random_unit(Rng& rng, std::size_t d) {
-  std::vector<double> u(d);
-  double norm2 = 0;
-  for (double& x : u) {  // Box-Muller on the portable generator
-    x = std::sqrt(-2 * std::log(1 - rng.uniform())) * std::cos(2 * std::numbers::pi * rng.uniform());
-    norm2 += x * x;
-  }
-  for (double& x : u) x /= std::sqrt(norm2);
-  return u;
-}
 
 class MonitoredNetwork final : public Monitored {
  public:
@@ -38,10 +26,7 @@ class MonitoredNetwork final : public Monitored {
   }
 
   Dense<Ival> reference_scores(std::span<const double> theta) const override {
-    Dense<Ival> x(reference_, m_.inputs.cols);
-    for (std::size_t i = 0; i < reference_; ++i)
-      for (std::size_t j = 0; j < x.cols; ++j) x(i, j) = Ival(m_.inputs(i, j));
-    return scores(theta, x);
+    return scores(theta, reference_inputs(m_, static_cast<int>(reference_)));
   }
 
   // Observation s of trajectory `seed`: a uniformly drawn reference input, plus 3 w out of
@@ -51,7 +36,7 @@ class MonitoredNetwork final : public Monitored {
     Dense<Ival> x(1, m_.inputs.cols);
     Rng rng(seed * 0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(s));
     const auto i = static_cast<std::size_t>(rng.uniform() * static_cast<double>(reference_));
-    const std::vector<double> w = out_of_distribution ? random_unit(rng, x.cols) : std::vector<double>(x.cols, 0.0);
+    const std::vector<double> w = out_of_distribution ? rng.unit_vector(x.cols) : std::vector<double>(x.cols, 0.0);
     for (std::size_t j = 0; j < x.cols; ++j) x(0, j) = Ival(m_.inputs(i, j)) + Ival(3.0) * Ival(w[j]);
     return scores(theta, x);
   }
@@ -66,6 +51,14 @@ class MonitoredNetwork final : public Monitored {
 };
 
 }  // namespace
+
+Dense<num::Ival> reference_inputs(const Model& m, int count) {
+  const std::size_t rows = std::min<std::size_t>(m.inputs.rows, static_cast<std::size_t>(std::max(1, count)));
+  Dense<Ival> x(rows, m.inputs.cols);
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < x.cols; ++j) x(i, j) = Ival(m.inputs(i, j));
+  return x;
+}
 
 std::unique_ptr<Monitored> monitored_network(const Model& m, int reference_size) {
   return std::make_unique<MonitoredNetwork>(m, reference_size);

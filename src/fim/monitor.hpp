@@ -38,6 +38,9 @@ class Monitored {
                                               bool out_of_distribution) const = 0;
 };
 
+/// The model's first `count` inputs (at least one), as exact intervals: the reference ensemble.
+Dense<num::Ival> reference_inputs(const Model& m, int count);
+
 /// The regression and classification networks of model.hpp: the reference is the model's first
 /// `reference_size` inputs with expected labels; a trajectory draws inputs uniformly from the
 /// reference (in distribution) or adds 3 w to each, w a random unit vector (out of distribution).

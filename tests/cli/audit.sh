@@ -6,15 +6,7 @@ set -u
 FIM="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "  ok   $1"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
-expect_exit() {  # expect_exit CODE NAME CMD...
-  local want=$1 name=$2; shift 2
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
+. "$(dirname "$0")/../support/cli.sh"
 M=logistic:d_in=8,n=256,seed=1
 expect_exit 1 "logistic regression: monotonicity violated along a direction, certified" \
   "$FIM" audit monotonicity --model "$M" --paths 3 --grid 16 --t-max 20 --continuous --report "$tmp/rep"
@@ -50,5 +42,4 @@ expect_exit 1 "the mixture path: mixing in out-of-distribution inputs first lowe
 expect_exit 2 "bad SPEC" "$FIM" audit monotonicity --model "mlp:hidden=0"
 expect_exit 2 "unknown path kind" "$FIM" audit monotonicity --model "$M" --path sideways
 expect_exit 0 "--help" "$FIM" audit monotonicity --help
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

@@ -5,15 +5,7 @@ set -u
 FIM="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "  ok   $1"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
-expect_exit() {  # expect_exit CODE NAME CMD...
-  local want=$1 name=$2; shift 2
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
+. "$(dirname "$0")/../support/cli.sh"
 
 expect_exit 0 "directional as stated, 300 cases" "$FIM" check directional --cases 300 --seed 1
 expect_exit 1 "false variant directional/upper finds a counterexample" \
@@ -105,5 +97,4 @@ expect_exit 0 "--list-variants" "$FIM" check remainder --list-variants
 import json; j = json.load(open('$tmp/j.json'))
 assert set(j['counts']) == {'HOLDS', 'VIOLATED', 'UNDECIDED', 'HYPOTHESIS_FAILS'}
 assert sum(j['counts'].values()) == 50" && ok "--json counts all four verdicts" || bad "--json report malformed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

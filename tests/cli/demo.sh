@@ -5,9 +5,7 @@ set -u
 FIM="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "  ok   $1"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/../support/cli.sh"
 "$FIM" demo --out "$tmp/rep" > "$tmp/out" 2> "$tmp/err" && ok "demo exits 0" || bad "demo failed: $(head -c 300 "$tmp/err")"
 [ -s "$tmp/rep/report.md" ] && ok "report.md written" || bad "no report.md"
 /usr/bin/python3 - "$tmp/rep" <<'PY' && ok "every image in report.md exists and is well-formed SVG" || bad "report.md images"
@@ -25,5 +23,4 @@ grep -q "GAPS" "$tmp/out" && ok "the partition section finds the gaps" || bad "n
 find "$tmp/rep" -name '*.tmp-*' | grep -q . && bad "temporary files left" || ok "no temporary files left"
 "$FIM" lambda "$tmp/rep/scores.npy" --gram > "$tmp/lam" 2>&1 && grep -q "lambda_max in" "$tmp/lam" \
   && ok "section 1's command reproduces on the written scores" || bad "section 1 command: $(cat "$tmp/lam")"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

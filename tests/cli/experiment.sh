@@ -5,15 +5,7 @@ set -u
 FIM="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "  ok   $1"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
-expect_exit() {  # expect_exit CODE NAME CMD...
-  local want=$1 name=$2; shift 2
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$tmp/err")"; fi
-}
+. "$(dirname "$0")/../support/cli.sh"
 expect_exit 0 "experiment inflation --quick" "$FIM" experiment inflation --quick --report "$tmp/rep"
 grep -q "244x" "$tmp/out" && ok "the summary answers the 244x question" || bad "no answer about 244x"
 /usr/bin/python3 - "$tmp/rep/report.json" <<'PY' && ok "report.json: thresholds, inflations and false-alarm rates are consistent enclosures" || bad "report.json inconsistent"
@@ -45,5 +37,4 @@ for f in ('inflation.svg', 'traces.svg'): ET.parse('$tmp/rep/' + f)" && ok "plot
 expect_exit 2 "bad --bits" "$FIM" experiment inflation --quick --bits 4,1 --report "$tmp/x"
 expect_exit 2 "bad model SPEC" "$FIM" experiment inflation --models "mlp:act=sigmoid" --report "$tmp/y"
 [ ! -e "$tmp/x/report.json" ] && [ ! -e "$tmp/y/report.json" ] && ok "bad input writes nothing" || bad "a report was written for bad input"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+cli_summary

@@ -1,0 +1,16 @@
+# Shared by the CLI test scripts (tests/cli/*.sh): counters, ok/bad lines, and expect_exit, which
+# runs a command with stdout in $tmp/out and stderr in $tmp/err and checks its exit code.
+# The sourcing script sets FIM and creates $tmp first; it prints the totals with cli_summary.
+passed=0 failed=0
+ok() { echo "  ok   $1"; passed=$((passed + 1)); }
+bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
+expect_exit() {  # expect_exit CODE NAME CMD...
+  local want=$1 name=$2; shift 2
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else bad "$name: exit $got, expected $want: $(head -c 300 "$tmp/err")"; fi
+}
+cli_summary() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
