@@ -21,6 +21,7 @@
 #include <set>
 
 #include "fim/grammar.hpp"
+#include "fim/spec_values.hpp"
 #include "io/matrix_io.hpp"
 
 namespace fim::model {
@@ -28,52 +29,11 @@ namespace {
 
 // ---- SPEC parsing ---------------------------------------------------------------------------------
 
-// Throws the InputError of a bad key, in parse_spec's wording (src/fim/spec.cpp).
-[[noreturn]] void bad_key(const std::string& key, const std::string& reason) {
-  throw io::InputError("--model", "key '" + key + "'", reason);
-}
-
-// A whole decimal integer in [lo, hi]; names the key otherwise.
-long long integer_in(const std::string& key, const std::string& v, long long lo, long long hi) {
-  long long x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an integer", v));
-  if (x < lo || x > hi) bad_key(key, fmt::format("{} is not in {}..{}", x, lo, hi));
-  return x;
-}
-
-// An unsigned 64-bit decimal integer; names the key otherwise.
-std::uint64_t unsigned64(const std::string& key, const std::string& v) {
-  std::uint64_t x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
-  return x;
-}
-
-// A finite number > 0; names the key otherwise.
-double positive_real(const std::string& key, const std::string& v) {
-  double x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not a number", v));
-  if (!(x > 0) || !std::isfinite(x)) bad_key(key, fmt::format("{} is not finite and > 0", v));
-  return x;
-}
-
 // mlp | attention; names the key otherwise.
 LmArch arch_of(const std::string& key, const std::string& v) {
   if (v == "mlp") return LmArch::mlp;
   if (v == "attention") return LmArch::attention;
   bad_key(key, fmt::format("'{}' is not one of mlp, attention", v));
-}
-
-// tanh | gelu | relu; names the key otherwise.
-Activation activation_of(const std::string& key, const std::string& v) {
-  for (Activation a : {Activation::tanh, Activation::gelu, Activation::relu})
-    if (v == name_of(a)) return a;
-  bad_key(key, fmt::format("'{}' is not one of tanh, gelu, relu", v));
 }
 
 // The SPEC word of an arch.

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "fim/spec_values.hpp"
 #include "io/matrix_io.hpp"
 
 namespace fim::model {
@@ -14,37 +15,6 @@ namespace {
 
 [[noreturn]] void bad(const std::string& place, const std::string& reason) {
   throw io::InputError("--model", place, reason);
-}
-
-[[noreturn]] void bad_key(const std::string& key, const std::string& reason) {
-  bad("key '" + key + "'", reason);
-}
-
-// A whole decimal integer in [lo, hi]; names the key otherwise.
-long long integer_in(const std::string& key, const std::string& v, long long lo, long long hi) {
-  long long x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an integer", v));
-  if (x < lo || x > hi) bad_key(key, fmt::format("{} is not in {}..{}", x, lo, hi));
-  return x;
-}
-
-std::uint64_t unsigned64(const std::string& key, const std::string& v) {
-  std::uint64_t x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
-  return x;
-}
-
-double positive_real(const std::string& key, const std::string& v) {
-  double x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not a number", v));
-  if (!(x > 0) || !std::isfinite(x)) bad_key(key, fmt::format("{} is not finite and > 0", v));
-  return x;
 }
 
 std::vector<int> widths(const std::string& key, const std::string& v) {
@@ -58,13 +28,6 @@ std::vector<int> widths(const std::string& key, const std::string& v) {
   }
   if (w.size() > 3) bad_key(key, fmt::format("{} hidden layers; 1 to 3 are supported", w.size()));
   return w;
-}
-
-Activation activation(const std::string& key, const std::string& v) {
-  if (v == "tanh") return Activation::tanh;
-  if (v == "gelu") return Activation::gelu;
-  if (v == "relu") return Activation::relu;
-  bad_key(key, fmt::format("'{}' is not one of tanh, gelu, relu", v));
 }
 
 Family family_of(const std::string& f) {
@@ -95,7 +58,7 @@ void set_key(ModelSpec& s, const std::string& key, const std::string& v) {
   else if (key == "noise") s.noise = positive_real(key, v);
   else if (key == "classes") s.classes = static_cast<int>(integer_in(key, v, 2, 1000));
   else if (key == "hidden") s.hidden = widths(key, v);
-  else if (key == "act") s.act = activation(key, v);
+  else if (key == "act") s.act = activation_of(key, v);
 }
 
 std::string value_text(const ModelSpec& s, const std::string& key) {
