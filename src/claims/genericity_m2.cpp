@@ -238,7 +238,11 @@ class GenericityM2 final : public Claim {
     out.where = "genericity certified (g > 0, c2 >= tr(Sigma)/n > 0)";
     if (s.draw_bits() > kMaxDrawBits) return out;  // the mean is then only estimated (Monte Carlo)
     const ExactMean e = exact_mean(s, bits);
-    if (!e.ok) return {Verdict::Undecided, 0, "enclosure failed", out.evidence, nullptr, std::nullopt};
+    if (!e.ok) {
+      out.verdict = Verdict::Undecided;
+      out.where = "enclosure failed";
+      return out;
+    }
     out.evidence["mean_increase_rademacher"] = to_json(e.delta);
     const NoiseNorms nn = noise_norms(s);
     const MpIval rho = nn.ell + nn.q / MpIval(2);

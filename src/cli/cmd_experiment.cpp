@@ -11,6 +11,8 @@
 #include <thread>
 #include <unistd.h>
 
+#include <mpfr.h>
+
 #include "claims/inflation.hpp"
 #include "cli/commands.hpp"
 #include "cli/experiment.hpp"
@@ -59,6 +61,7 @@ void parallel_for(int count, int threads, const std::function<void(int)>& fn) {
   for (int w = 0; w < std::max(1, threads); ++w)
     pool.emplace_back([&] {
       for (int j; (j = next++) < count;) fn(j);
+      mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);  // MPFR keeps per-thread constant caches (interval exp, log)
     });
   for (auto& t : pool) t.join();
 }
