@@ -20,6 +20,7 @@
 #include <numbers>
 #include <set>
 
+#include "fim/adam.hpp"
 #include "fim/grammar.hpp"
 #include "fim/spec_values.hpp"
 #include "io/matrix_io.hpp"
@@ -144,21 +145,10 @@ std::vector<double> batch_gradient(const LanguageModel& m, Rng& rng, std::vector
 
 // `steps` Adam steps on minibatches (top comment), in place on m.theta.
 void train_adam(LanguageModel& m) {
-  constexpr double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  std::vector<double> first(m.theta.size(), 0.0), second(m.theta.size(), 0.0), row(m.theta.size());
-  double power1 = 1, power2 = 1;
+  Adam adam(m.theta.size());
+  std::vector<double> row(m.theta.size());
   Rng rng(stream_seed(m.spec.seed, kBatch));
-  for (int step = 0; step < m.spec.steps; ++step) {
-    const std::vector<double> grad = batch_gradient(m, rng, row);
-    power1 *= beta1;
-    power2 *= beta2;
-    for (std::size_t k = 0; k < grad.size(); ++k) {
-      first[k] = beta1 * first[k] + (1 - beta1) * grad[k];
-      second[k] = beta2 * second[k] + (1 - beta2) * grad[k] * grad[k];
-      const double mhat = first[k] / (1 - power1), vhat = second[k] / (1 - power2);
-      m.theta[k] -= m.spec.lr * mhat / (std::sqrt(vhat) + eps);
-    }
-  }
+  for (int step = 0; step < m.spec.steps; ++step) adam.step(m.theta, batch_gradient(m, rng, row), m.spec.lr);
 }
 
 // Entropy (nats) of the empirical token frequencies of text.

@@ -13,6 +13,8 @@
 // log-likelihood over all n inputs (full batch, summed in input order), `steps` steps of size lr.
 #include "fim/model.hpp"
 
+#include "fim/adam.hpp"
+
 #include <cmath>
 #include <numbers>
 #include <random>
@@ -104,20 +106,8 @@ std::vector<double> loss_gradient(const Model& m, std::span<const double> theta)
 }
 
 void train_adam(Model& m) {
-  constexpr double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
-  std::vector<double> first(m.theta.size(), 0.0), second(m.theta.size(), 0.0);
-  double power1 = 1, power2 = 1;
-  for (int step = 0; step < m.spec.steps; ++step) {
-    const std::vector<double> grad = loss_gradient(m, m.theta);
-    power1 *= beta1;
-    power2 *= beta2;
-    for (std::size_t k = 0; k < grad.size(); ++k) {
-      first[k] = beta1 * first[k] + (1 - beta1) * grad[k];
-      second[k] = beta2 * second[k] + (1 - beta2) * grad[k] * grad[k];
-      const double mhat = first[k] / (1 - power1), vhat = second[k] / (1 - power2);
-      m.theta[k] -= m.spec.lr * mhat / (std::sqrt(vhat) + eps);
-    }
-  }
+  Adam adam(m.theta.size());
+  for (int step = 0; step < m.spec.steps; ++step) adam.step(m.theta, loss_gradient(m, m.theta), m.spec.lr);
 }
 
 int most_likely(const std::vector<double>& p) {
