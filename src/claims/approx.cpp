@@ -14,6 +14,7 @@
 #include "claims/registry.hpp"
 #include "linalg/enclose_spectrum_mp.hpp"
 #include "linalg/enclose_top.hpp"
+#include "linalg/interval_box.hpp"
 #include "linalg/product_bounds.hpp"
 #include "numeric/exact.hpp"
 #include "report/exact_inertia.hpp"
@@ -454,17 +455,9 @@ bool finite_ival(const I& x) { return finite(x); }
 // lambda_1(F) on the binary64 path: F as a ball (interval midpoints, entrywise radii bounded in the
 // 2-norm by sqrt(||R||_1 ||R||_inf)), then enclose_top_fp (proofs/linear-algebra.md, Lemmas 2-7).
 Ival lambda1_fp(const Scores<Ival>& s) {
-  const int d = s.d();
-  linalg::SymMatrix m{Eigen::MatrixXd(d, d), 0.0};
-  Eigen::MatrixXd r(d, d);
-  for (int j = 0; j < d; ++j)
-    for (int k = 0; k < d; ++k) {
-      const Ival& f = s.f(j, k);
-      if (!f.is_finite()) return Ival::entire();
-      m.mid(j, k) = f.lo / 2 + f.hi / 2;
-      r(j, k) = std::max(num::add_up(f.hi, -m.mid(j, k)), num::add_up(m.mid(j, k), -f.lo));
-    }
-  m.radius = linalg::norm2_up(r);
+  const linalg::IntervalBox box = linalg::box_of(s.d(), s.d(), s.f_entries());
+  if (!box.finite) return Ival::entire();
+  const linalg::SymMatrix m = linalg::ball_of(box);
   if (!std::isfinite(m.radius)) return Ival::entire();
   const linalg::Top t = linalg::enclose_top_fp(m);
   return t.ok ? Ival(std::max(0.0, t.lambda1.lo), t.lambda1.hi) : Ival::entire();  // F is PSD

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <vector>
 
 #include <Eigen/Dense>
@@ -49,6 +50,8 @@ class Scores {
   I g(int i, int j) const { return I(g_(i, j)); }
   /// An enclosure of F_jk = (1/n) sum_i g_ij g_ik.
   const I& f(int j, int k) const { return f_[j * d_ + k]; }
+  /// Every F_jk, row-major (entry (j, k) the same interval as (k, j)).
+  std::span<const I> f_entries() const { return f_; }
   /// An enclosure of ||g_i||^2.
   const I& row_norm2(int i) const { return row_[i]; }
   /// The exact binary64 score matrix.

@@ -11,6 +11,7 @@
 #include "claims/registry.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_spectrum_mp.hpp"
+#include "linalg/interval_box.hpp"
 #include "linalg/product_bounds.hpp"
 #include "numeric/fp.hpp"
 
@@ -87,17 +88,8 @@ std::vector<I> draw_entries(const ScoreNoise& s, unsigned draw) {
 MpIval draw_top(const ScoreNoise& s, unsigned draw, int bits, bool& ok) {
   const int n = s.n();
   if (bits <= 53) {
-    const std::vector<num::Ival> f = draw_entries<num::Ival>(s, draw);
-    linalg::SymMatrix ball{Eigen::MatrixXd(n, n), 0.0};
-    Eigen::MatrixXd distance(n, n);
-    for (int r = 0; r < n; ++r)
-      for (int q = 0; q < n; ++q) {
-        const num::Ival& x = f[r * n + q];
-        ball.mid(r, q) = x.lo / 2 + x.hi / 2;
-        distance(r, q) = num::next_up(std::max(x.hi - ball.mid(r, q), ball.mid(r, q) - x.lo));
-      }
-    ball.radius = linalg::norm2_up(distance);
-    const linalg::Spectrum sp = linalg::enclose_spectrum_fp(ball);
+    const std::vector<num::Ival> f = draw_entries<num::Ival>(s, draw);  // (r, q) and (q, r) alike
+    const linalg::Spectrum sp = linalg::enclose_spectrum_fp(linalg::ball_of(linalg::box_of(n, n, f)));
     ok = ok && sp.ok;
     return sp.ok ? num::to_mp(sp.eig.front()) : MpIval(0);
   }

@@ -80,13 +80,6 @@ IVec transpose_times(const Dense<Ival>& g, const IVec& a) {
 
 double upper_norm2(const IVec& v) { return num::sqrt_up(dot(v, v).hi); }
 
-Eigen::MatrixXd midpoint(const Dense<Ival>& m) {
-  Eigen::MatrixXd r(m.rows, m.cols);
-  for (std::size_t i = 0; i < m.rows; ++i)
-    for (std::size_t j = 0; j < m.cols; ++j) r(i, j) = 0.5 * m(i, j).lo + 0.5 * m(i, j).hi;
-  return r;
-}
-
 Eigen::MatrixXd magnitude(const Dense<Ival>& m) {  // entrywise max |x| over each interval
   Eigen::MatrixXd r(m.rows, m.cols);
   for (std::size_t i = 0; i < m.rows; ++i)
@@ -106,12 +99,7 @@ struct TopPair {
 
 TopPair enclose_top_pair(const Dense<Ival>& f) {
   TopPair t;
-  linalg::SymMatrix box{midpoint(f), 0.0};
-  Eigen::MatrixXd rad(f.rows, f.cols);
-  for (std::size_t i = 0; i < f.rows; ++i)
-    for (std::size_t j = 0; j < f.cols; ++j)
-      rad(i, j) = std::max(num::add_up(f(i, j).hi, -box.mid(i, j)), num::add_up(box.mid(i, j), -f(i, j).lo));
-  box.radius = linalg::norm2_up(rad);
+  const linalg::SymMatrix box = linalg::ball_of(model::box_of(f));  // fim_of: symmetric intervals
   const linalg::Spectrum s = linalg::enclose_spectrum_fp(box);
   if (!s.ok || s.eig.size() < 2 || !(s.eig[0].lo > s.eig[1].hi)) {
     t.note = "the gap lambda_1 - lambda_2 is not certified positive";
@@ -155,7 +143,7 @@ Resolvent enclose_resolvent(const Dense<Ival>& f, const TopPair& t) {
   Dense<Ival> m(d, d);
   for (std::size_t i = 0; i < d; ++i)
     for (std::size_t j = 0; j < d; ++j) m(i, j) = (i == j ? t.lambda1 : Ival(0.0)) - f(i, j) + t.v1[i] * t.v1[j];
-  Resolvent r{midpoint(m).inverse(), num::inf};
+  Resolvent r{model::box_of(m).mid.inverse(), num::inf};
   Dense<Ival> residual(d, d);
   for (std::size_t i = 0; i < d; ++i)
     for (std::size_t j = 0; j < d; ++j) {

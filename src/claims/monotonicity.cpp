@@ -47,9 +47,7 @@ Dense<Ival> stacked(const Dense<Ival>& a, const Ival& wa, const Dense<Ival>& b, 
 
 // A unit-or-shorter approximate top right singular vector of the scores (for Lemma 3).
 std::vector<double> top_direction(const Dense<Ival>& g) {
-  Eigen::MatrixXd mid(g.rows, g.cols);
-  for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) mid(i, j) = 0.5 * g(i, j).lo + 0.5 * g(i, j).hi;
+  const Eigen::MatrixXd mid = model::box_of(g).mid;
   const Eigen::MatrixXd k = mid * mid.transpose();
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(k);
   Eigen::VectorXd v = mid.transpose() * es.eigenvectors().col(k.rows() - 1);
@@ -77,17 +75,8 @@ Ival rayleigh_lower(const Dense<Ival>& g, const std::vector<double>& v) {
 // Lemma 4's hypothesis, certified: every symmetric matrix in the interval matrix m is PSD.
 bool psd_certified(const Dense<Ival>& m) {
   if (m.rows > 256) return false;  // the binary64 spectrum enclosure of a d x d matrix: kept small
-  linalg::SymMatrix s{Eigen::MatrixXd(m.rows, m.cols), 0.0};
-  Eigen::MatrixXd rad(m.rows, m.cols);
-  for (std::size_t i = 0; i < m.rows; ++i)
-    for (std::size_t j = 0; j < m.cols; ++j) {
-      const Ival& x = m(i, j);
-      s.mid(i, j) = 0.5 * x.lo + 0.5 * x.hi;
-      rad(i, j) = std::max(num::add_up(x.hi, -s.mid(i, j)), num::add_up(s.mid(i, j), -x.lo));
-    }
-  s.mid = (0.5 * (s.mid + s.mid.transpose())).eval();  // exact-enough centre; rad covers both halves
-  s.radius = num::add_up(linalg::norm2_up(rad), linalg::norm2_up(rad));
-  const linalg::Spectrum sp = linalg::enclose_spectrum_fp(s);
+  // m(i, j) and m(j, i) are the same interval (symmetric_product), so the box's centre is symmetric
+  const linalg::Spectrum sp = linalg::enclose_spectrum_fp(linalg::ball_of(model::box_of(m)));
   return sp.ok && sp.eig.back().lo >= 0;
 }
 
@@ -236,7 +225,7 @@ std::string audit_svg(const Audit& a) {
   for (std::size_t p = 0; p < a.paths.size(); ++p) {
     const PathAudit& pa = a.paths[p];
     report::Series s{"path " + std::to_string(p + 1) + " (" + to_string(pa.hypothesis) + ")", pa.t, {}, true};
-    for (const Ival& x : pa.lambda) s.y.push_back(0.5 * x.lo + 0.5 * x.hi);
+    for (const Ival& x : pa.lambda) s.y.push_back(num::midpoint(x));
     if (pa.witness)
       for (int k : {pa.witness->first, pa.witness->second}) witnesses.x.push_back(pa.t[k]), witnesses.y.push_back(s.y[k]);
     series.push_back(std::move(s));
@@ -244,7 +233,7 @@ std::string audit_svg(const Audit& a) {
   if (!witnesses.x.empty()) series.push_back(witnesses);
   return report::plot_svg(a.spec + ": lambda_max(F(t)) along the paths", {"t", false},
                           {"lambda_max (certified enclosures; widths below the line width)", false}, series,
-                          {{0.5 * a.lambda_base.lo + 0.5 * a.lambda_base.hi, "lambda_base"}});
+                          {{num::midpoint(a.lambda_base), "lambda_base"}});
 }
 
 std::string audit_markdown(const Audit& a, const AuditOptions& o, const std::string& command) {

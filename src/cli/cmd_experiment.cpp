@@ -75,10 +75,10 @@ std::vector<Ival> divide_all(const std::vector<std::vector<Ival>>& lambdas, cons
 
 std::vector<std::vector<double>> midpoints(const std::vector<std::vector<Ival>>& lambdas, const Ival& base) {
   std::vector<std::vector<double>> out;
-  const double b = 0.5 * base.lo + 0.5 * base.hi;
+  const double b = num::midpoint(base);
   for (const auto& traj : lambdas) {
     out.emplace_back();
-    for (const Ival& l : traj) out.back().push_back((0.5 * l.lo + 0.5 * l.hi) / b);
+    for (const Ival& l : traj) out.back().push_back(num::midpoint(l) / b);
   }
   return out;
 }

@@ -16,7 +16,7 @@ using num::Ival;
 using report::to_json;
 using report::to_text;
 
-double mid(const Ival& x) { return std::isfinite(x.hi) ? 0.5 * x.lo + 0.5 * x.hi : x.lo; }
+double mid(const Ival& x) { return std::isfinite(x.hi) ? num::midpoint(x) : x.lo; }
 
 std::string short_text(double v) {
   char buf[32];

@@ -49,6 +49,10 @@ double frobenius_up(const Eigen::MatrixXd& m) {
 
 }  // namespace
 
+linalg::IntervalBox box_of(const Dense<Ival>& m) {
+  return linalg::box_of(static_cast<Eigen::Index>(m.rows), static_cast<Eigen::Index>(m.cols), m.v);
+}
+
 Eigen::MatrixXd to_eigen(const Dense<double>& g) {
   Eigen::MatrixXd m(g.rows, g.cols);
   for (std::size_t i = 0; i < g.rows; ++i)
@@ -61,15 +65,9 @@ linalg::Top enclose_fim_top(const Eigen::MatrixXd& g, const linalg::Precision& p
 }
 
 linalg::Top enclose_fim_top(const Dense<Ival>& g, const linalg::Precision& p) {
-  Eigen::MatrixXd mid(g.rows, g.cols), rad(g.rows, g.cols);
-  for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) {
-      const Ival& x = g(i, j);
-      if (!x.is_finite()) return linalg::Top{};  // ok = false, lambda1 the whole line
-      const double m = 0.5 * x.lo + 0.5 * x.hi;  // any point of x serves as the centre
-      mid(i, j) = m;
-      rad(i, j) = std::max(num::add_up(x.hi, -m), num::add_up(m, -x.lo));
-    }
+  const linalg::IntervalBox box = box_of(g);
+  if (!box.finite) return linalg::Top{};  // ok = false, lambda1 the whole line
+  const Eigen::MatrixXd &mid = box.mid, &rad = box.radius;
   linalg::Top t = linalg::enclose_top(gram_of(mid), p);
   if (!t.ok) return t;
   // proofs/models.md, Lemma 9: every Gram matrix of the box is within

@@ -5,6 +5,7 @@
 
 #include "fim/model.hpp"
 #include "linalg/enclose_top.hpp"
+#include "linalg/interval_box.hpp"
 
 namespace fim::model {
 
@@ -23,6 +24,9 @@ linalg::Top enclose_fim_top(const Dense<num::Ival>& g, const linalg::Precision& 
 /// that is wider than p.rel_width, the scores are re-evaluated in 113-bit MPFI (if p.max_bits
 /// allows) and converted outward. Cost: one score pass (two when escalating) + one enclose_top.
 linalg::Top enclose_model_top(const Model& m, const LabelPlan& plan, const linalg::Precision& p);
+
+/// The centre and entrywise radius of an interval matrix (linalg/interval_box.hpp).
+linalg::IntervalBox box_of(const Dense<num::Ival>& m);
 
 /// The binary64 matrix of a Dense<double>, for Eigen and the .npy writer.
 Eigen::MatrixXd to_eigen(const Dense<double>& g);

@@ -74,7 +74,7 @@ struct ScalarOps<num::Ival> {
   /// 0 where relu is smooth on x; the whole line when x contains the kink 0 (Lemma 6 (d)).
   static T relu_curvature(const T& x) { return x.contains_zero() ? T::entire() : T(0.0); }
   static T constant(Constant c);  // a binary64 interval containing the constant
-  static double approx(const T& x) { return 0.5 * x.lo + 0.5 * x.hi; }
+  static double approx(const T& x) { return num::midpoint(x); }
 };
 
 template <>

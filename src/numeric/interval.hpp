@@ -25,6 +25,9 @@ struct Ival {
   double mag() const { return std::max(std::fabs(lo), std::fabs(hi)); }
 };
 
+/// The rounded midpoint of a finite x: a point of x, for centres and estimates (never a bound).
+inline double midpoint(const Ival& x) { return 0.5 * x.lo + 0.5 * x.hi; }
+
 /// End points, named as for MPFI intervals so code templated on the interval type reads the same.
 inline double lower(const Ival& x) { return x.lo; }
 inline double upper(const Ival& x) { return x.hi; }
