@@ -1,7 +1,8 @@
 // M3 (proofs/genericity.md, section 3.5): the certified c2 of the random quantization-error
 // models agrees with an independent estimate, (1/2) sum_k var_k d^2 lambda_1 / d theta_k^2 by
-// central differences in binary64 (c2 is that sum, Lemma 2 with independent coordinates), and
-// the deterministic quantization's effect on lambda_1 is decided from enclosures.
+// central differences in binary64 (c2 is that sum, Lemma 2 with independent coordinates); the
+// verdicts come from c2's sign (a certified c2 < 0 is HYPOTHESIS_FAILS), and the deterministic
+// quantization's effect on lambda_1 is an observation decided from enclosures.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -72,16 +73,42 @@ TEST_CASE("certified c2 (uniform noise) agrees with second differences of lambda
   agrees("mlp:hidden=8,act=tanh,d_in=4,classes=3,n=256,seed=2", 3);
 }
 
-TEST_CASE("the deterministic quantization's effect is decided from enclosures, both ways") {
+TEST_CASE("one deterministic quantization is an observation, decided from enclosures both ways") {
   fim::claims::M3Options o;
   o.quantizer.bits = 2;
   o.quantizer.granularity = fim::quant::Granularity::group;
   const auto lowered = fim::claims::check_m3(fim::model::build_model(fim::model::parse_spec("logistic:d_in=8,n=256,seed=1")), o);
-  CHECK(lowered.strict_increase == fim::claims::Verdict::Violated);
+  CHECK(lowered.one_draw == fim::claims::OneDraw::Lowered);
   CHECK(lowered.lambda_after.hi < lowered.lambda_before.lo);
+  // a lowered draw is no verdict: neither error model's verdict is VIOLATED
+  CHECK(lowered.uniform.verdict != fim::claims::Verdict::Violated);
+  CHECK(lowered.stochastic.verdict != fim::claims::Verdict::Violated);
   const auto raised = fim::claims::check_m3(fim::model::build_model(fim::model::parse_spec("mlp:hidden=8,act=tanh,d_in=4,classes=3,n=256,seed=2")), o);
-  CHECK(raised.strict_increase == fim::claims::Verdict::Holds);
+  CHECK(raised.one_draw == fim::claims::OneDraw::Raised);
   CHECK(raised.lambda_before.hi < raised.lambda_after.lo);
+}
+
+TEST_CASE("a certified c2 < 0 is HYPOTHESIS_FAILS, a certified c2 > 0 HOLDS with the mean unchecked") {
+  fim::claims::M3Options o;
+  o.quantizer.bits = 4;
+  o.quantizer.granularity = fim::quant::Granularity::group;
+  const auto r = fim::claims::check_m3(fim::model::build_model(fim::model::parse_spec("softmax:d_in=8,classes=4,n=256,seed=1")), o);
+  REQUIRE(r.c2_certified);
+  CHECK(r.c2_uniform.hi < 0);
+  CHECK(r.uniform.verdict == fim::claims::Verdict::HypothesisFails);
+  CHECK(r.uniform.where.find("c2 > 0 fails") != std::string::npos);
+  using fim::num::Ival;
+  CHECK(fim::claims::m3_verdict(true, Ival(-2.0, -1.0), "").verdict == fim::claims::Verdict::HypothesisFails);
+  CHECK(fim::claims::m3_verdict(true, Ival(-1.0, 0.0), "").verdict == fim::claims::Verdict::HypothesisFails);
+  CHECK(fim::claims::m3_verdict(true, Ival(-1.0, 1.0), "").verdict == fim::claims::Verdict::Undecided);
+  CHECK(fim::claims::m3_verdict(false, Ival(1.0, 2.0), "gap").verdict == fim::claims::Verdict::Undecided);
+  const auto holds = fim::claims::m3_verdict(true, Ival(1.0, 2.0), "");
+  CHECK(holds.verdict == fim::claims::Verdict::Holds);
+  CHECK(holds.where.find("mean not checked") != std::string::npos);
+  const auto json = fim::claims::m3_json(r, o);
+  CHECK(json["verdicts"]["uniform_noise"]["verdict"] == "HYPOTHESIS_FAILS");
+  CHECK(json["counts"]["VIOLATED"] == 0);
+  CHECK(json["holds_detail"]["mean_checked_exactly"] == 0);
 }
 
 TEST_CASE("nf4 and large models: lambda_1 still checked, c2 says why it is not certified") {
