@@ -35,6 +35,7 @@ struct Outcome {
   nlohmann::json certificate = nullptr;
   std::optional<double> tightness;  // e.g. |R3| / bound, an estimate for statistics only
   std::optional<double> perturbation;  // ||E|| / g where it applies: the x axis of tightness plots
+  std::string holds_scope;  // for a HOLDS of a claim with holds_scopes(): which one it is
 };
 
 class Claim {
@@ -52,6 +53,9 @@ class Claim {
   virtual std::optional<double> approx_margin(const MatrixCase&, const std::string&) const {
     return std::nullopt;
   }
+  /// The kinds of HOLDS the stated claim distinguishes, as (key, meaning), each with its hypothesis
+  /// certified (genericity: the mean checked exactly, or not checked); empty: HOLDS is one thing.
+  virtual std::vector<std::pair<std::string, std::string>> holds_scopes() const { return {}; }
   /// What Outcome::tightness measures, for reports ("" when the claim reports none).
   virtual std::string tightness_meaning() const { return ""; }
   /// The matrices whose spectra a report draws before/after for a case (names as the claim says).

@@ -39,6 +39,11 @@ std::vector<MeanReading> mean_readings(const std::string& variant) {
           {1, true, false, "|E[lambda_1(perturbed)] - lambda_1 - c2| <= B (Proposition 7)"}};
 }
 
+std::vector<std::pair<std::string, std::string>> genericity_holds_scopes() {
+  return {{kMeanCheckedExactly, "mean checked exactly"},
+          {kMeanNotChecked, "mean not checked, conclusion unchecked (too many draws for the exact mean)"}};
+}
+
 nlohmann::json monte_carlo_json(const std::vector<double>& y, double known_mean) {
   const double n = static_cast<double>(y.size());
   double mean = 0, sq = 0;
@@ -177,7 +182,8 @@ Outcome decide_m1(const MatrixCase& c, const Variant& v, const TopOfDiagonal& to
     out.certificate = genericity_m1_certificate(v, c, top, r, plus, minus);
     break;
   }
-  if (out.where.empty()) out.where = "genericity certified (g > 0, c2 > 0); mean checked exactly";
+  if (out.where.empty()) out.where = "hypothesis certified: g > 0, c2 > 0; mean checked exactly";
+  if (v.proved && out.verdict == Verdict::Holds) out.holds_scope = kMeanCheckedExactly;
   const double ratio_to_c2 = midpoint(delta) / midpoint(c2);
   if (lower(c2) > 0 && std::isfinite(ratio_to_c2)) out.tightness = ratio_to_c2;
   const double ratio = midpoint(ell) / (top.lambda1 - top.lambda2);
@@ -192,6 +198,7 @@ class GenericityM1 final : public Claim {
   std::string tightness_meaning() const override {
     return "(E[lambda_1(F+E)] - lambda_1) / c2, Rademacher mean";
   }
+  std::vector<std::pair<std::string, std::string>> holds_scopes() const override { return genericity_holds_scopes(); }
   std::vector<std::pair<std::string, Eigen::MatrixXd>> spectra_to_plot(const MatrixCase& c) const override {
     return {{"F", c.a}, {"F + B", c.a + c.e}, {"F - B", c.a - c.e}};
   }

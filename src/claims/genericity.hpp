@@ -35,6 +35,12 @@ struct MeanReading {
 /// The readings a variant asserts (proofs/genericity.md, sections 1 and 6).
 std::vector<MeanReading> mean_readings(const std::string& variant);
 
+/// The kinds of a stated HOLDS (Claim::holds_scopes), the same in M1, M2 and M3: the hypothesis is
+/// certified in each; the mean was checked exactly, or not (then the conclusion is not checked).
+std::vector<std::pair<std::string, std::string>> genericity_holds_scopes();
+inline const char* kMeanCheckedExactly = "mean_checked_exactly";
+inline const char* kMeanNotChecked = "mean_not_checked";
+
 /// Mean and 95% confidence interval of known_mean + Y over the draws y: statistical, never a verdict.
 nlohmann::json monte_carlo_json(const std::vector<double>& y, double known_mean);
 /// A seed determined by the case's entries (the same case always gets the same draws).

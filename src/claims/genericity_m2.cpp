@@ -178,6 +178,7 @@ class GenericityM2 final : public Claim {
   std::string tightness_meaning() const override {
     return "(E[lambda_1(F(eps))] - lambda_1) / c2, Rademacher mean";
   }
+  std::vector<std::pair<std::string, std::string>> holds_scopes() const override { return genericity_holds_scopes(); }
   // F and F(eps) for the draws xi_i = +C's columns and xi_i = -C's columns (all samples alike).
   std::vector<std::pair<std::string, Eigen::MatrixXd>> spectra_to_plot(const MatrixCase& c) const override {
     const Eigen::Index n = c.a.rows();
@@ -227,8 +228,13 @@ class GenericityM2 final : public Claim {
       out.where = "c2 > 0 not certified at this precision";
       return out;
     }
-    out.where = "genericity certified (g > 0, c2 >= tr(Sigma)/n > 0)";
-    if (s.draw_bits() > kMaxDrawBits) return out;  // the mean is then only estimated (Monte Carlo)
+    out.where = "hypothesis certified: g > 0, c2 >= tr(Sigma)/n > 0; mean checked exactly";
+    if (s.draw_bits() > kMaxDrawBits) {  // the mean is then only estimated (Monte Carlo): not checked
+      out.where = "hypothesis certified: g > 0, c2 >= tr(Sigma)/n > 0; mean not checked: the exact mean needs 2^" +
+                  std::to_string(s.draw_bits()) + " > 2^" + std::to_string(kMaxDrawBits) + " draws";
+      out.holds_scope = kMeanNotChecked;
+      return out;
+    }
     const ExactMean e = exact_mean(s, bits);
     if (!e.ok) {
       out.verdict = Verdict::Undecided;
@@ -246,8 +252,9 @@ class GenericityM2 final : public Claim {
       } else {
         if (!(upper(MpIval(2) * rho) < lower(g))) {  // Proposition 7 needs 2 rho < g
           if (v.proved) continue;
-          out.verdict = Verdict::HypothesisFails;
-          out.where = "hypothesis 2 rho < g of Proposition 7 not certified";
+          // rho is Lemma 8's upper bound, so 2 rho >= g never shows the hypothesis false
+          out.verdict = Verdict::Undecided;
+          out.where = "hypothesis 2 rho < g of Proposition 7 not certified (rho is an upper bound only)";
           return out;
         }
         const MpIval bound = (nn.ell * nn.q + nn.q * nn.q / MpIval(4)) / g +
@@ -264,6 +271,7 @@ class GenericityM2 final : public Claim {
         break;
       }
     }
+    if (v.proved && out.verdict == Verdict::Holds) out.holds_scope = kMeanCheckedExactly;
     const double ratio_to_c2 = static_cast<double>((lower(e.delta) + upper(e.delta)) / (lower(c2) + upper(c2)));
     if (lower(c2) > 0 && std::isfinite(ratio_to_c2)) out.tightness = ratio_to_c2;
     return out;

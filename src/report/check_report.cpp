@@ -29,6 +29,27 @@ nlohmann::json tightness_stats(std::vector<double> t, const std::string& meaning
           {"note", "estimates from enclosure midpoints, for statistics; verdicts never use them"}};
 }
 
+// For a stated claim whose HOLDS come in kinds (Claim::holds_scopes): how many HOLDS have the
+// hypothesis certified, then how many of each kind; null otherwise.
+nlohmann::json holds_detail(const claims::Claim& claim, const claims::Variant& v, const search::RunResult& r) {
+  if (claim.holds_scopes().empty() || !v.proved) return nullptr;
+  nlohmann::json j = nlohmann::json::object();
+  int total = 0;
+  for (const auto& [key, meaning] : claim.holds_scopes()) {
+    const auto it = r.holds_scopes.find(key);
+    j[key] = it == r.holds_scopes.end() ? 0 : it->second;
+    total += j[key].get<int>();
+  }
+  j["hypothesis_certified"] = total;
+  return j;
+}
+
+nlohmann::json holds_meaning(const claims::Claim& claim) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [key, meaning] : claim.holds_scopes()) j[key] = meaning;
+  return j.empty() ? nlohmann::json(nullptr) : j;
+}
+
 std::string cert_name(int k) { return k >= 0 ? "cert-" + std::to_string(k) + ".json" : "cert-search.json"; }
 
 }  // namespace
@@ -74,6 +95,8 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
           {"family", family_name(o.family)},
           {"max_bits", o.precision.max_bits},
           {"counts", counts},
+          {"holds_detail", holds_detail(claim, v, r)},
+          {"holds_detail_meaning", holds_meaning(claim)},
           {"cases_by_precision", {{"53", r.bits_used[0]}, {"113", r.bits_used[1]},
                                   {"256", r.bits_used[2]}, {"1024", r.bits_used[3]}}},
           {"noise", o.noise.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.noise)},
@@ -104,6 +127,11 @@ std::string check_summary(const nlohmann::json& j) {
     s << "; tightness median " << j["tightness"]["median"].get<double>() << ", max "
       << j["tightness"]["max"].get<double>();
   s << "  (" << j["seconds"].get<double>() << " s)";
+  if (const auto& d = j["holds_detail"]; !d.is_null()) {
+    s << "\n  of the HOLDS: hypothesis certified " << d["hypothesis_certified"].get<int>();
+    for (const auto& [key, meaning] : j["holds_detail_meaning"].items())
+      s << "; " << meaning.get<std::string>() << ": " << d[key].get<int>();
+  }
   if (!j["search"].is_null())
     s << "\n  targeted search: " << (j["search"]["found"].get<bool>() ? "found a certified counterexample" : "no certified counterexample")
       << " (" << j["search"]["starts"].get<int>() << " starts, " << j["search"]["evaluations"].get<long>()
@@ -124,6 +152,12 @@ std::string check_markdown(const nlohmann::json& j) {
     << "| verdict | cases |\n|---|---|\n";
   for (const char* v : {"HOLDS", "VIOLATED", "UNDECIDED", "HYPOTHESIS_FAILS"})
     s << "| " << v << " | " << j["counts"][v].get<int>() << " |\n";
+  if (const auto& d = j["holds_detail"]; !d.is_null()) {
+    s << "\nOf the HOLDS, the hypothesis is certified in " << d["hypothesis_certified"].get<int>();
+    for (const auto& [key, meaning] : j["holds_detail_meaning"].items())
+      s << "; " << meaning.get<std::string>() << ": " << d[key].get<int>();
+    s << ".\n";
+  }
   s << "\nEvery verdict is decided from certified enclosures; HYPOTHESIS_FAILS cases are outside the "
        "claim's scope and never count as counterexamples.\n";
   if (!j["tightness"].is_null())

@@ -55,6 +55,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     if (o.only_case) r.single = out;
     if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
     if (out.verdict == Verdict::HypothesisFails) ++r.hypothesis_failures[out.where];
+    if (out.verdict == Verdict::Holds && !out.holds_scope.empty()) ++r.holds_scopes[out.holds_scope];
     if (out.verdict == Verdict::Violated &&
         static_cast<int>(r.counterexamples.size()) < o.max_counterexamples) {
       Counterexample cx = shrink(claim, o.variant, shrinkable, o.precision);

@@ -43,6 +43,7 @@ struct RunResult {
   std::vector<Counterexample> counterexamples;
   std::vector<std::pair<int, std::string>> undecided;  // case index, what was undecided
   std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases
+  std::map<std::string, int> holds_scopes;             // Outcome::holds_scope of each HOLDS
   std::optional<claims::Outcome> single;               // --case K: that case's whole outcome
   std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
   double seconds = 0;

@@ -96,3 +96,28 @@ TEST_CASE("M2: V2 (first term of c2 dropped or sign-flipped) is refuted; as stat
   refuted_with_confirmed_certificate(m2(), c, "no-first-term");
   refuted_with_confirmed_certificate(m2(), c, "first-term-sign");
 }
+
+TEST_CASE("a HOLDS says whether the mean was checked exactly or only the hypothesis certified") {
+  const MatrixCase m1_case{sym({{2, 0}, {0, 1}}), sym({{0, 0.0625}, {0.0625, 0}})};
+  CHECK(run(m1(), m1_case, "stated").holds_scope == "mean_checked_exactly");
+  CHECK(run(m1(), m1_case, "no-remainder").holds_scope.empty());  // false variants: one kind only
+  // M2 with n = 3 samples and 3 nonzero columns of C: 2^9 draws, more than the exact mean takes
+  const MatrixCase many{sym({{1, 0, 0}, {0, 0.5, 0}, {0, 0, 0.25}}),
+                        sym({{0.01, 0.01, 0.01}, {0.01, 0.01, 0.01}, {0.01, 0.01, 0.01}})};
+  const auto stated = run(m2(), many, "stated");
+  CHECK(stated.verdict == Verdict::Holds);
+  CHECK(stated.holds_scope == "mean_not_checked");
+  CHECK(stated.where.find("mean not checked") != std::string::npos);
+  CHECK(!stated.evidence.contains("mean_increase_rademacher"));
+  const MatrixCase few{sym({{1, 0}, {0, 0}}), sym({{1.0 / 64, 0}, {0, 0}})};
+  CHECK(run(m2(), few, "stated").holds_scope == "mean_checked_exactly");
+}
+
+TEST_CASE("M2: Proposition 7's hypothesis merely not certified is UNDECIDED, never HYPOTHESIS_FAILS") {
+  // gamma = (1, 1/2), C = e1 e1^T: Lemma 8 gives rho = 5/2 > g/2 = 3/16, an upper bound only
+  const MatrixCase c{sym({{1, 0}, {0, 0.5}}), sym({{1, 0}, {0, 0}})};
+  const auto out = run(m2(), c, "no-first-term");
+  CHECK(out.verdict == Verdict::Undecided);
+  CHECK(out.where.find("Proposition 7") != std::string::npos);
+  CHECK(run(m2(), c, "stated").verdict == Verdict::Holds);  // the stated claim checks what applies
+}

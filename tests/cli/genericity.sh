@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# C4 on a quantized model (M3), as the README shows it: a certified c2 < 0 is HYPOTHESIS_FAILS
+# C4 genericity as the README shows it. M1/M2: a HOLDS is counted by kind (mean checked exactly, or
+# only the hypothesis certified), in text and JSON. M3: a certified c2 < 0 is HYPOTHESIS_FAILS
 # (exit 0, never 1), a lowered lambda_1 after one quantization is an observation, not a verdict,
 # and the JSON carries the verdicts, the counts and the observation.
 set -u
@@ -42,4 +43,15 @@ PY
 # nf4: no uniform step, c2 not modeled: UNDECIDED, exit 3.
 expect_exit 3 "M3 nf4: c2 not modeled, UNDECIDED" \
   "$FIM" check genericity --noise M3 --model logistic:d_in=8,n=256,seed=1 --bits 4 --scheme nf4 --group-size 64
+# The README's table of M1 and M2 runs, counts by kind of HOLDS.
+expect_exit 0 "M1, 2000 cases (README table)" "$FIM" check genericity --cases 2000 --seed 1 --json
+/usr/bin/python3 - "$tmp/out" <<'PY' && ok "  M1: HOLDS 972, all with the mean checked exactly" || bad "  M1 counts differ from the README"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["counts"] == {"HOLDS": 972, "VIOLATED": 0, "UNDECIDED": 0, "HYPOTHESIS_FAILS": 1028}, j["counts"]
+assert j["holds_detail"] == {"hypothesis_certified": 972, "mean_checked_exactly": 972, "mean_not_checked": 0}
+PY
+expect_exit 0 "M2, 2000 cases (README table)" "$FIM" check genericity --noise M2 --cases 2000 --seed 1
+grep -q "of the HOLDS: hypothesis certified 1375; mean checked exactly: 228; mean not checked, conclusion unchecked (too many draws for the exact mean): 1147" "$tmp/out" \
+  && ok "  M2 text: 1375 = 228 mean checked exactly + 1147 mean not checked" || bad "  M2 text: $(cat "$tmp/out")"
 cli_summary
