@@ -70,7 +70,7 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
     if (j != top) sum = sum + I(c.e(top, j)) * I(c.e(top, j)) / (I(lambda1) - I(c.a(j, j)));
   const I r3 = s.sum.front() - I(lambda1) - I(c.e(top, top)) - sum;
   const I abs_r3 = abs(r3);
-  const bool conjectured = v.name == "conjectured" && conjecture;
+  const bool conjectured = conjecture.has_value();  // the variant's bound is an expression
   const I bound = conjectured ? conjecture->eval(bound_variables(c, top, lambda2, n_e, g))
                               : I(b.constant) * power(n_e, b.power) /
                                     (power(g, b.power - 2) * (g - I(2) * n_e));
@@ -112,14 +112,17 @@ class Remainder final : public Claim {
   std::string name() const override { return "remainder"; }
   bool diagonal_a() const override { return true; }
   std::string tightness_meaning() const override { return "|R3| / bound"; }
-  // False variants: proofs/remainder.md section 5 (small-constant: V1 with 1/64, no-norm-hypothesis
-  // = V2, fourth-power = V4); the hypotheses are decided first (section 3.2).
+  // False variants: proofs/remainder.md section 5 (small-constant: V1 with 1/64, three-quarters:
+  // V1 with 3/4 in the form c ||E||^3 / g^2, no-norm-hypothesis = V2, fourth-power = V4); the
+  // hypotheses are decided first (section 3.2).
   std::vector<Variant> variants() const override {
     std::vector<Variant> v = {
             {"stated", "g > 0 and ||E|| < g/2 imply |R3| <= 2 ||E||^3 / (g (g - 2||E||))", true},
             {"small-constant", "|R3| <= (1/64) ||E||^3 / (g (g - 2||E||)) (constant too small)", false},
             {"fourth-power", "|R3| <= 2 ||E||^4 / (g^2 (g - 2||E||)) (one order too many)", false},
-            {"no-norm-hypothesis", "|R3| <= 2 ||E||^3 / (g (g - 2||E||)) without ||E|| < g/2", false}};
+            {"no-norm-hypothesis", "|R3| <= 2 ||E||^3 / (g (g - 2||E||)) without ||E|| < g/2", false},
+            {"three-quarters", "g > 0 and ||E|| < g/2 imply |R3| <= (3/4) ||E||^3 / g^2 (3/4 is below the "
+                               "asymptotic constant 4/(3 sqrt 3))", false}};
     if (conjecture_)
       v.push_back({"conjectured", "g > 0 and ||E|| < g/2 imply |R3| <= " + conjecture_->text(), false});
     return v;
@@ -146,8 +149,9 @@ class Remainder final : public Claim {
     for (Eigen::Index j = 0; j < n; ++j)
       if (j != top) s2 += c.e(top, j) * c.e(top, j) / (l1 - c.a(j, j));
     const double r3 = std::fabs(lam - l1 - c.e(top, top) - s2);
-    const double bound = variant == "conjectured" && conjecture_
-                             ? mid(conjecture_->eval(bound_variables(c, static_cast<int>(top), l2, num::Ival(norm_e), num::Ival(g))))
+    const std::optional<BoundExpr> expr = expression_of(variant);
+    const double bound = expr
+                             ? mid(expr->eval(bound_variables(c, static_cast<int>(top), l2, num::Ival(norm_e), num::Ival(g))))
                              : b.constant * std::pow(norm_e, b.power) / (std::pow(g, b.power - 2) * (g - 2 * norm_e));
     if (!(bound > 0)) return 1.0;  // a nonpositive bound is violated by any |R3| >= 0
     return r3 / bound - 1;
@@ -170,11 +174,11 @@ class Remainder final : public Claim {
     }
     if (bits <= 53) {
       const auto s = pair_spectra_fp(c);
-      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, conjecture_);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, expression_of(v.name));
     } else {
       const num::ScopedPrecision precision(bits);
       const auto s = pair_spectra_mp(c);
-      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, conjecture_);
+      if (s.ok) out = decide(c, v, s, static_cast<int>(top), lambda2, expression_of(v.name));
       bits = precision.bits();
     }
     out.bits = bits;
@@ -182,6 +186,14 @@ class Remainder final : public Claim {
   }
 
  private:
+  // The bound of a variant written as an expression (its certificate then names the expression):
+  // the user's conjecture, or three-quarters (proofs/remainder.md section 5, V1 with c = 3/4).
+  std::optional<BoundExpr> expression_of(const std::string& variant) const {
+    if (variant == "three-quarters") return BoundExpr::parse("3/4*normE^3/gap^2");
+    if (variant == "conjectured") return conjecture_;
+    return std::nullopt;
+  }
+
   std::optional<BoundExpr> conjecture_;
 };
 

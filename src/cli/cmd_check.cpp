@@ -25,6 +25,7 @@ struct CheckArgs {
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false;
   double budget = 30;
+  long budget_evals = 0;
 };
 
 // "LO..HI" or "N" -> [lo, hi] with 1 <= lo <= hi <= 64.
@@ -107,7 +108,8 @@ int run_check(CheckArgs a) {
   o.variant = a.variant;
   o.bound = a.bound;
   o.noise = a.noise;
-  if (a.search) o.search_budget = a.budget;
+  if (a.search && a.budget_evals > 0) o.search_evaluations = a.budget_evals;  // deterministic
+  else if (a.search) o.search_budget = a.budget;
   o.cases = a.cases;
   o.seed = a.seed;
   std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
@@ -170,6 +172,9 @@ void add_check(CLI::App& app, int& exit_code) {
                 "After the cases, maximize the violation margin with Nelder-Mead from seeded starts "
                 "and certify the best candidate");
   cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
+  cmd->add_option("--budget-evals", a->budget_evals,
+                  "Limit --search by margin evaluations instead of seconds (deterministic; default: off)")
+      ->check(CLI::Range(1L, 1000000000L));
   cmd->add_option("--noise", a->noise,
                   "genericity only: M1 matrix noise F + xi B (default), M2 score noise g_i + C xi_i, M3 weight quantization of --model")
       ->check(CLI::IsMember({"M1", "M2", "M3"}));

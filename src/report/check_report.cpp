@@ -59,7 +59,11 @@ std::string reproduce_command(const claims::Claim& claim, const search::RunOptio
   s << "fimcheck check " << claim.name() << " --variant " << o.variant << " --seed " << o.seed
     << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family);
   if (k >= 0) s << " --case " << k;  // k < 0: found by the targeted search
-  else s << " --cases " << o.cases << " --search --budget " << o.search_budget;
+  else {
+    s << " --cases " << o.cases << " --search";
+    if (o.search_budget > 0) s << " --budget " << o.search_budget;
+    if (o.search_evaluations > 0) s << " --budget-evals " << o.search_evaluations;
+  }
   if (!o.bound.empty()) s << " --bound '" << o.bound << "'";
   if (!o.noise.empty()) s << " --noise " << o.noise;
   return s.str();

@@ -1,6 +1,7 @@
 #include "search/run.hpp"
 
 #include <chrono>
+#include <limits>
 
 #include "search/targeted.hpp"
 
@@ -64,8 +65,11 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     }
     if (o.progress) o.progress(k - first + 1, last - first);
   }
-  if (o.search_budget > 0 && r.counterexamples.empty() && !o.only_case) {
-    const SearchResult sr = targeted_search(claim, o, {o.search_budget});
+  if ((o.search_budget > 0 || o.search_evaluations > 0) && r.counterexamples.empty() && !o.only_case) {
+    SearchOptions so;
+    so.budget_seconds = o.search_budget > 0 ? o.search_budget : std::numeric_limits<double>::infinity();
+    so.max_evaluations = o.search_evaluations;
+    const SearchResult sr = targeted_search(claim, o, so);
     r.search = {true, sr.counterexample.has_value(), sr.starts, sr.evaluations, sr.best_margin, sr.seconds};
     if (sr.counterexample) r.counterexamples.push_back(*sr.counterexample);
   }

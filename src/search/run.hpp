@@ -25,6 +25,7 @@ struct RunOptions {
   std::string bound;                       // --bound EXPR, repeated in reproducing commands
   std::string noise;                       // --noise M1|M2 (genericity), repeated likewise
   double search_budget = 0;                // --search: seconds of targeted search after the cases
+  long search_evaluations = 0;             // --budget-evals: evaluations of targeted search (0: none)
   std::function<void(int done, int total)> progress;
 };
 

@@ -47,16 +47,18 @@ MatrixCase unpack(const VectorXd& x, const Layout& l, int bits = 53) {
   return c;
 }
 
-// Plain Nelder-Mead maximizing f from x0 with initial steps `step`, at most `evals` evaluations.
+// Plain Nelder-Mead maximizing f from x0 with initial steps `step`, stopping once `evals`
+// evaluations are spent (the last step may use up to m more).
 template <class F>
 std::pair<VectorXd, double> nelder_mead(F f, const VectorXd& x0, const VectorXd& step, int evals, long& count) {
   const int m = static_cast<int>(x0.size());
   std::vector<VectorXd> p(m + 1, x0);
   std::vector<double> v(m + 1);
   for (int i = 0; i < m; ++i) p[i + 1](i) += step(i);
+  const long first = count;
   for (int i = 0; i <= m; ++i) v[i] = f(p[i]);
   count += m + 1;
-  for (int it = m + 1; it < evals; ++it) {
+  while (count - first < evals) {  // evaluations, not iterations: the budget is exact to one step
     std::vector<int> o(m + 1);
     for (int i = 0; i <= m; ++i) o[i] = i;
     std::sort(o.begin(), o.end(), [&](int a, int b) { return v[a] > v[b]; });  // best first
@@ -122,7 +124,8 @@ SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, 
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   SearchResult out;
   const auto gen = cases(run.family, std::max(run.dim_lo, 2), run.dim_hi, claim.diagonal_a());
-  for (int k = 0; elapsed() < s.budget_seconds; ++k) {
+  const auto evaluations_left = [&] { return s.max_evaluations <= 0 ? long{s.evaluations_per_start} : s.max_evaluations - out.evaluations; };
+  for (int k = 0; elapsed() < s.budget_seconds && evaluations_left() > 0; ++k) {
     const MatrixCase start = nth_case(gen, run.seed ^ 0x5ea4c4, k).value();
     const Layout l{static_cast<int>(start.a.rows()), claim.diagonal_a()};
     if (!claim.approx_margin(start, run.variant)) return out;  // claim has no margin estimate
@@ -134,7 +137,8 @@ SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, 
       const auto m = claim.approx_margin(unpack(x, l), run.variant);
       return m && std::isfinite(*m) ? *m : -1e300;
     };
-    const auto [best, value] = nelder_mead(margin, x0, step, s.evaluations_per_start, out.evaluations);
+    const int evals = static_cast<int>(std::min<long>(s.evaluations_per_start, evaluations_left()));
+    const auto [best, value] = nelder_mead(margin, x0, step, evals, out.evaluations);
     ++out.starts;
     out.best_margin = std::max(out.best_margin, value);
     if (value > 0) {

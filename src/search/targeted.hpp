@@ -9,7 +9,8 @@
 namespace fim::search {
 
 struct SearchOptions {
-  double budget_seconds = 30;
+  double budget_seconds = 30;     // wall clock; infinity when only max_evaluations limits the search
+  long max_evaluations = 0;       // > 0: stop after this many margin evaluations (deterministic)
   int evaluations_per_start = 3000;
 };
 
@@ -23,7 +24,8 @@ struct SearchResult {
 
 /// Nelder-Mead from starts drawn like run_cases' cases (seed, dimensions, family), maximizing
 /// claim.approx_margin; every candidate with a positive margin is certified with claims::check.
-/// Deterministic for a given seed except for how many starts fit in the budget.
+/// Deterministic for a given seed when only max_evaluations limits it (tests use that); a wall-clock
+/// budget makes the number of starts depend on the machine.
 SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s);
 
 }  // namespace fim::search
