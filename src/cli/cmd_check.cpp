@@ -6,12 +6,14 @@
 
 #include "cli/commands.hpp"
 #include "claims/bound_expr.hpp"
+#include "claims/eigen_inequality.hpp"
 #include "claims/claim.hpp"
 #include "claims/genericity_m3.hpp"
 #include "claims/registry.hpp"
 #include "fim/spec.hpp"
 #include "report/atomic_file.hpp"
 #include "report/check_report.hpp"
+#include "search/best_constant.hpp"
 #include "search/run.hpp"
 
 namespace fim::cli {
@@ -23,7 +25,7 @@ struct CheckArgs {
   int bits = 4, group_size = 128, reference = claims::M3Options{}.reference;
   int cases = 200, max_bits = 4096, only_case = -1;
   std::uint64_t seed = 1;
-  bool json = false, list_variants = false, search = false;
+  bool json = false, list_variants = false, search = false, best_constant = false;
   double budget = 30;
   long budget_evals = 0;
 };
@@ -81,8 +83,63 @@ int run_m3(const CheckArgs& a) {
   return undecided ? kUndecided : kOk;
 }
 
+constexpr long kBestConstantEvaluations = 200000;  // --best-constant's default --budget-evals
+
+// One form's line of --best-constant: the certified lower bound (exact, so never rounded up).
+std::string best_constant_line(const search::ConstantBound& b) {
+  std::string s = "  |R3| <= " + b.form + ": ";
+  if (!b.lower) return s + "no certified lower bound found (unverified estimate " + std::to_string(b.estimate) + ")";
+  return s + "best constant c > " + *b.lower + " (certified: a case with |R3| > " + b.expr +
+         "; unverified estimate at the search's best case " + std::to_string(b.estimate) + ")";
+}
+
+// check remainder --best-constant: exit 0 when every form got a certified lower bound, else 3;
+// never 1, since refuting c below the best constant refutes no claim (proofs/remainder.md 2.5).
+int run_best_constant(const CheckArgs& a) {
+  if (a.claim != "remainder") throw CLI::ValidationError("--best-constant", "is for the remainder claim");
+  search::RunOptions o;
+  o.seed = a.seed;
+  std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
+  o.family = search::parse_family(a.family);
+  o.precision.max_bits = a.max_bits;
+  const long evals = a.budget_evals > 0 ? a.budget_evals : kBestConstantEvaluations;
+  const auto forms = search::best_constants(o, evals);
+  nlohmann::json j = {{"claim", "remainder"}, {"mode", "best-constant"}, {"seed", o.seed},
+                      {"dim", {o.dim_lo, o.dim_hi}}, {"evaluations_per_form", evals},
+                      {"note", "lower_bound is exact and certified: the best constant of the form exceeds it"},
+                      {"forms", nlohmann::json::array()}};
+  for (std::size_t k = 0; k < forms.size(); ++k) {
+    const auto& b = forms[k];
+    const std::string cert = "cert-best-" + std::to_string(k + 1) + ".json";
+    j["forms"].push_back({{"form", b.form}, {"lower_bound", b.lower ? nlohmann::json(*b.lower) : nlohmann::json(nullptr)},
+                          {"refuted_bound", b.lower ? nlohmann::json(b.expr) : nlohmann::json(nullptr)},
+                          {"unverified_estimate", b.estimate}, {"starts", b.starts}, {"evaluations", b.evaluations},
+                          {"A", b.witness ? claims::hex_matrix(b.witness->a) : nlohmann::json(nullptr)},
+                          {"E", b.witness ? claims::hex_matrix(b.witness->e) : nlohmann::json(nullptr)},
+                          {"certificate", b.lower ? nlohmann::json(cert) : nlohmann::json(nullptr)}});
+  }
+  if (!a.report_dir.empty()) {
+    std::filesystem::create_directories(a.report_dir);
+    for (std::size_t k = 0; k < forms.size(); ++k)
+      if (forms[k].lower)
+        report::write_atomically(a.report_dir + "/cert-best-" + std::to_string(k + 1) + ".json",
+                                 forms[k].outcome.certificate.dump(2) + "\n");
+    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+  }
+  if (a.json) std::cout << j.dump(2) << "\n";
+  else {
+    std::cout << "remainder --best-constant: seed " << o.seed << ", dim " << o.dim_lo << ".." << o.dim_hi << ", "
+              << evals << " evaluations per form\n";
+    for (const auto& b : forms) std::cout << best_constant_line(b) << "\n";
+  }
+  for (const auto& b : forms)
+    if (!b.lower) return kUndecided;
+  return kOk;
+}
+
 int run_check(CheckArgs a) {
   if (a.noise == "M3") return run_m3(a);
+  if (a.best_constant) return run_best_constant(a);
   std::unique_ptr<claims::Claim> owned;
   if (!a.bound.empty()) {
     owned = with_bound(a);
@@ -172,8 +229,12 @@ void add_check(CLI::App& app, int& exit_code) {
                 "After the cases, maximize the violation margin with Nelder-Mead from seeded starts "
                 "and certify the best candidate");
   cmd->add_option("--budget", a->budget, "Seconds for --search (default 30)")->check(CLI::Range(0.1, 86400.0));
+  cmd->add_flag("--best-constant", a->best_constant,
+                "remainder only: certified lower bounds on the best constant c of |R3| <= c ||E||^3/g^2 and "
+                "of |R3| <= c ||E||^3/(g (g - 2||E||)), with certificates (--report DIR)");
   cmd->add_option("--budget-evals", a->budget_evals,
-                  "Limit --search by margin evaluations instead of seconds (deterministic; default: off)")
+                  "Limit --search by margin evaluations instead of seconds (deterministic; default: off), "
+                  "and --best-constant's search per form (default 200000)")
       ->check(CLI::Range(1L, 1000000000L));
   cmd->add_option("--noise", a->noise,
                   "genericity only: M1 matrix noise F + xi B (default), M2 score noise g_i + C xi_i, M3 weight quantization of --model")

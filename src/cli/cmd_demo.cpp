@@ -216,7 +216,7 @@ void conjecture(Tour& t) {
   if (r.counterexamples.empty()) return t.say("(no counterexample within the budget)");
   const auto& cx = r.counterexamples.front();
   const std::string cert = cx.case_index >= 0 ? "cert-" + std::to_string(cx.case_index) + ".json" : "cert-search.json";
-  t.say("200 random cases do not refute it (the sharp constant is 4/(3 sqrt 3) = 0.77); the search does:");
+  t.say("200 random cases do not refute it (as ||E|| -> 0 the constant tends to 4/(3 sqrt 3) = 0.77); the search does:");
   t.block(confirmation(cx, "conjecture/" + cert));
   t.image("conjecture/spectra-" + std::string(cx.case_index >= 0 ? std::to_string(cx.case_index) : "search") + ".svg",
           "spectra of the counterexample");

@@ -119,38 +119,63 @@ Counterexample simplify(const claims::Claim& claim, const RunOptions& run, const
 
 }  // namespace
 
-SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s) {
+namespace {
+
+// Nelder-Mead on `objective` from seeded starts drawn like run_cases' cases, within s's limits;
+// after each start, `done(best, value, layout)` may end the search (returns true).
+template <class Objective, class Done>
+SearchResult each_start(bool diagonal_a, const RunOptions& run, const SearchOptions& s, Objective objective, Done done) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   SearchResult out;
-  const auto gen = cases(run.family, std::max(run.dim_lo, 2), run.dim_hi, claim.diagonal_a());
+  const auto gen = cases(run.family, std::max(run.dim_lo, 2), run.dim_hi, diagonal_a);
   const auto evaluations_left = [&] { return s.max_evaluations <= 0 ? long{s.evaluations_per_start} : s.max_evaluations - out.evaluations; };
   for (int k = 0; elapsed() < s.budget_seconds && evaluations_left() > 0; ++k) {
     const MatrixCase start = nth_case(gen, run.seed ^ 0x5ea4c4, k).value();
-    const Layout l{static_cast<int>(start.a.rows()), claim.diagonal_a()};
-    if (!claim.approx_margin(start, run.variant)) return out;  // claim has no margin estimate
+    const Layout l{static_cast<int>(start.a.rows()), diagonal_a};
+    if (!objective(start)) break;  // no estimate for this claim
     const VectorXd x0 = pack(start, l);
     VectorXd step = 0.1 * x0.cwiseAbs();
     for (Eigen::Index i = 0; i < step.size(); ++i)
       if (!(step(i) > 0)) step(i) = 0.05 * std::max(1e-3, x0.cwiseAbs().maxCoeff());
-    const auto margin = [&](const VectorXd& x) {
-      const auto m = claim.approx_margin(unpack(x, l), run.variant);
+    const auto value_at = [&](const VectorXd& x) {
+      const auto m = objective(unpack(x, l));
       return m && std::isfinite(*m) ? *m : -1e300;
     };
     const int evals = static_cast<int>(std::min<long>(s.evaluations_per_start, evaluations_left()));
-    const auto [best, value] = nelder_mead(margin, x0, step, evals, out.evaluations);
+    const auto [best, value] = nelder_mead(value_at, x0, step, evals, out.evaluations);
     ++out.starts;
     out.best_margin = std::max(out.best_margin, value);
-    if (value > 0) {
-      const auto o = claims::check(claim, unpack(best, l, 24), run.variant, run.precision);
-      if (o.verdict == claims::Verdict::Violated) {
-        out.counterexample = simplify(claim, run, best, l, o);
-        break;
-      }
-    }
+    if (done(best, value, l, out)) break;
   }
   out.seconds = elapsed();
   return out;
+}
+
+}  // namespace
+
+SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s) {
+  const auto margin = [&](const MatrixCase& c) { return claim.approx_margin(c, run.variant); };
+  return each_start(claim.diagonal_a(), run, s, margin,
+                    [&](const VectorXd& best, double value, const Layout& l, SearchResult& out) {
+                      if (!(value > 0)) return false;
+                      const auto o = claims::check(claim, unpack(best, l, 24), run.variant, run.precision);
+                      if (o.verdict != claims::Verdict::Violated) return false;
+                      out.counterexample = simplify(claim, run, best, l, o);
+                      return true;
+                    });
+}
+
+BestCase maximize(const Objective& objective, bool diagonal_a, const RunOptions& run, const SearchOptions& s) {
+  BestCase r;
+  const SearchResult sr = each_start(diagonal_a, run, s, objective,
+                                     [&](const VectorXd& best, double value, const Layout& l, SearchResult&) {
+                                       if (value > r.value) r.value = value, r.best = unpack(best, l);
+                                       return false;
+                                     });
+  r.starts = sr.starts;
+  r.evaluations = sr.evaluations;
+  return r;
 }
 
 }  // namespace fim::search

@@ -2,6 +2,7 @@
 // starts; the best candidate counts only once certified VIOLATED, and is then simplified while it
 // stays certified.
 #pragma once
+#include <functional>
 #include <optional>
 
 #include "search/run.hpp"
@@ -27,5 +28,19 @@ struct SearchResult {
 /// Deterministic for a given seed when only max_evaluations limits it (tests use that); a wall-clock
 /// budget makes the number of starts depend on the machine.
 SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s);
+
+/// An unverified estimate of a quantity of a case to maximize (nullopt: none).
+using Objective = std::function<std::optional<double>(const claims::MatrixCase&)>;
+
+struct BestCase {
+  std::optional<claims::MatrixCase> best;  // exact binary64 entries
+  double value = -1e300;                   // the objective there: unverified
+  int starts = 0;
+  long evaluations = 0;
+};
+
+/// The case with the largest objective that Nelder-Mead finds from the same seeded starts as
+/// targeted_search, within s's limits. Nothing is certified: the caller certifies what it uses.
+BestCase maximize(const Objective& objective, bool diagonal_a, const RunOptions& run, const SearchOptions& s);
 
 }  // namespace fim::search
