@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "claims/genericity.hpp"
 #include "fim/enclose_fim.hpp"
 #include "fim/monitor.hpp"
 #include "linalg/enclose_spectrum.hpp"
@@ -275,8 +276,8 @@ nlohmann::json m3_json(const M3Result& r, const M3Options& o) {
                       {"verdicts", {{"uniform_noise", {{"verdict", to_string(r.uniform.verdict)}, {"where", r.uniform.where}}},
                                     {"stochastic_rounding", {{"verdict", to_string(r.stochastic.verdict)}, {"where", r.stochastic.where}}}}},
                       {"counts", counts},
-                      {"holds_detail", {{"hypothesis_certified", certified}, {"mean_checked_exactly", 0},
-                                        {"mean_not_checked", certified}}},
+                      {"holds_detail", {{"hypothesis_certified", certified}, {kMeanCheckedExactly, 0},
+                                        {kMeanNotChecked, certified}}},  // M3 has no exact mean
                       {"one_draw_observation", {{"lambda_before", to_json(r.lambda_before)},
                                                 {"lambda_after", to_json(r.lambda_after)},
                                                 {"lambda_1", one_draw_name(r.one_draw)},

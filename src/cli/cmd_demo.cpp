@@ -205,13 +205,13 @@ void remainder(Tour& t) {
 void conjecture(Tour& t) {
   const std::string expr = "0.7*normE^3/gap^2";
   t.section("A conjectured bound |R3| <= 0.7 ||E||^3 / g^2, refuted by the targeted search",
-            "fimcheck check remainder --bound '" + expr + "' --cases 200 --seed 1 --search --budget 20 --report " + t.path("conjecture"));
+            "fimcheck check remainder --bound '" + expr + "' --cases 200 --seed 1 --search --budget-evals 100000 --report " + t.path("conjecture"));
   const auto claim = claims::remainder_with_bound(claims::BoundExpr::parse(expr));
   search::RunOptions o;
   o.cases = 200;
   o.variant = "conjectured";
   o.bound = expr;
-  o.search_budget = 20;
+  o.search_evaluations = 100000;  // evaluations, not seconds: the same tour on every machine
   const auto r = run_claim(t, *claim, o, "conjecture");
   if (r.counterexamples.empty()) return t.say("(no counterexample within the budget)");
   const auto& cx = r.counterexamples.front();
