@@ -385,7 +385,7 @@ std::string audit_svg(const Audit& a) {
   }
   if (!witnesses.x.empty()) series.push_back(witnesses);
   return report::plot_svg(a.spec + ": lambda_max(F(t)) along the paths", {"t", false},
-                          {"lambda_max (certified enclosures; widths below the line width)", false}, series,
+                          {"lambda_max(F(t)), certified (widths < line width)", false}, series,
                           {{num::midpoint(a.lambda_base), "lambda_base"}});
 }
 

@@ -130,7 +130,7 @@ void inflation(Tour& t) {
   std::vector<ModelInflation> r;
   for (const std::string& spec : quick_models()) r.push_back(run_model(spec, o));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const nlohmann::json j = inflation_json(r, o, seconds);
+  const nlohmann::ordered_json j = inflation_json(r, o, seconds);
   write_inflation_report(t.path("inflation"), r, o, j);
   t.block(inflation_summary(r, o, seconds));
   t.image("inflation/inflation.svg", "inflation per model and bit width");
