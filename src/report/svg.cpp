@@ -75,6 +75,15 @@ double fitting(const std::string& s, double preferred, double space) {
   return std::min(preferred, space / (kCharWidth * std::max<double>(1, static_cast<double>(s.size()))));
 }
 
+// One legend entry with its swatch's top left at (x, y): the line itself (dashed or not), or a square.
+void legend_entry(std::ostringstream& o, double x, double y, const char* color, const char* dash, const Series& s) {
+  if (s.line)
+    o << "<line x1=\"" << x << "\" x2=\"" << x + 10 << "\" y1=\"" << y + 5 << "\" y2=\"" << y + 5 << "\" stroke=\"" << color
+      << "\" stroke-width=\"2.5\"" << dash << "/>";
+  else o << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"10\" height=\"10\" fill=\"" << color << "\"/>";
+  o << "<text x=\"" << x + 14 << "\" y=\"" << y + 9 << "\">" << esc(s.label) << "</text>\n";
+}
+
 void header(std::ostringstream& o, const std::string& title, double height) {
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
@@ -129,7 +138,9 @@ std::string plot_svg(const std::string& title, const Axis& xa, const Axis& ya, c
   int drawn = 0;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
-    const char* color = kColors[k % (sizeof kColors / sizeof *kColors)];
+    constexpr std::size_t kPalette = sizeof kColors / sizeof *kColors;
+    const char* color = kColors[k % kPalette];
+    const char* dash = k < kPalette ? "" : " stroke-dasharray=\"6 3\"";  // a second round of colours is dashed
     std::ostringstream pts;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!x.usable(s.x[i]) || !y.usable(s.y[i])) continue;
@@ -137,10 +148,10 @@ std::string plot_svg(const std::string& title, const Axis& xa, const Axis& ya, c
       if (s.line) pts << x(s.x[i]) << "," << y(s.y[i]) << " ";
       else o << "<circle cx=\"" << x(s.x[i]) << "\" cy=\"" << y(s.y[i]) << "\" r=\"2.5\" fill=\"" << color << "\" fill-opacity=\"0.6\"/>\n";
     }
-    if (s.line) o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\" points=\"" << pts.str() << "\"/>\n";
+    if (s.line)
+      o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\"" << dash << " points=\"" << pts.str() << "\"/>\n";
     const auto [lx, ly] = legend_at(k);
-    o << "<rect x=\"" << lx << "\" y=\"" << ly << "\" width=\"10\" height=\"10\" fill=\"" << color
-      << "\"/><text x=\"" << lx + 14 << "\" y=\"" << ly + 9 << "\">" << esc(s.label) << "</text>\n";
+    legend_entry(o, lx, ly, color, dash, s);
   }
   if (drawn == 0)
     o << "<text x=\"" << (kLeft + kWidth - kRight) / 2 << "\" y=\"" << kHeight / 2 << "\" text-anchor=\"middle\">no data to plot</text>\n";
