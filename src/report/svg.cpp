@@ -75,13 +75,15 @@ double fitting(const std::string& s, double preferred, double space) {
   return std::min(preferred, space / (kCharWidth * std::max<double>(1, static_cast<double>(s.size()))));
 }
 
-// One legend entry with its swatch's top left at (x, y): the line itself (dashed or not), or a square.
+// One legend entry with its swatch's top left at (x, y): the line itself (dashed or not), or a square;
+// the label's font shrinks to fit the canvas.
 void legend_entry(std::ostringstream& o, double x, double y, const char* color, const char* dash, const Series& s) {
   if (s.line)
     o << "<line x1=\"" << x << "\" x2=\"" << x + 10 << "\" y1=\"" << y + 5 << "\" y2=\"" << y + 5 << "\" stroke=\"" << color
       << "\" stroke-width=\"2.5\"" << dash << "/>";
   else o << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"10\" height=\"10\" fill=\"" << color << "\"/>";
-  o << "<text x=\"" << x + 14 << "\" y=\"" << y + 9 << "\">" << esc(s.label) << "</text>\n";
+  o << "<text x=\"" << x + 14 << "\" y=\"" << y + 9 << "\" font-size=\"" << fitting(s.label, kFontSize, kWidth - x - 18) << "\">"
+    << esc(s.label) << "</text>\n";
 }
 
 void header(std::ostringstream& o, const std::string& title, double height) {
