@@ -366,7 +366,7 @@ std::string audit_text(const Audit& a, const AuditOptions& o) {
     s << "    conclusion lambda(t) > lambda_base (strict, as in Proposition 3.2): " << tally(p.strict) << "\n"
       << "    non-strict lambda(t) >= lambda_base: " << tally(p.nonstrict) << "\n";
     if (just_after_0(p.derivative) != Fact::undecided)
-      s << "    both forms are " << to_string(just_after_0(p.derivative)) << " for every small t > 0 (the sign of the "
+      s << "    both forms are " << to_string(just_after_0(p.derivative)) << " for all sufficiently small t > 0 (the sign of the "
         << "right derivative, Lemma 5)\n";
   }
   return s.str();
