@@ -6,6 +6,7 @@
 #include "claims/genericity.hpp"
 #include "fim/enclose_fim.hpp"
 #include "fim/monitor.hpp"
+#include "fim/top_eigenvector.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/product_bounds.hpp"
 #include "report/enclosure_json.hpp"
@@ -15,7 +16,10 @@ namespace {
 
 using model::Dense;
 using num::Ival;
-using IVec = std::vector<Ival>;
+using model::IVec;
+using model::TopPair;
+using model::dot;
+using model::times;
 
 const linalg::Precision kBinary64{53, 1e-10};
 
@@ -58,20 +62,6 @@ Quantization quantize_weights(const model::Model& m, const quant::QuantSpec& q) 
   return r;
 }
 
-Ival dot(const IVec& a, const IVec& b) {
-  Ival s(0.0);
-  for (std::size_t i = 0; i < a.size(); ++i) s = s + a[i] * b[i];
-  return s;
-}
-
-// G v for G with Ival (or jet-coefficient) rows.
-IVec times(const Dense<Ival>& g, const IVec& v) {
-  IVec r(g.rows, Ival(0.0));
-  for (std::size_t i = 0; i < g.rows; ++i)
-    for (std::size_t j = 0; j < g.cols; ++j) r[i] = r[i] + g(i, j) * v[j];
-  return r;
-}
-
 IVec transpose_times(const Dense<Ival>& g, const IVec& a) {
   IVec r(g.cols, Ival(0.0));
   for (std::size_t i = 0; i < g.rows; ++i)
@@ -79,58 +69,11 @@ IVec transpose_times(const Dense<Ival>& g, const IVec& a) {
   return r;
 }
 
-double upper_norm2(const IVec& v) { return num::sqrt_up(dot(v, v).hi); }
-
 Eigen::MatrixXd magnitude(const Dense<Ival>& m) {  // entrywise max |x| over each interval
   Eigen::MatrixXd r(m.rows, m.cols);
   for (std::size_t i = 0; i < m.rows; ++i)
     for (std::size_t j = 0; j < m.cols; ++j) r(i, j) = std::max(std::fabs(m(i, j).lo), std::fabs(m(i, j).hi));
   return r;
-}
-
-// The top eigenpair of every F in the box: lambda_1, an interval vector holding a unit top
-// eigenvector (Lemma 9: sin-theta from the residual and the certified gap), lambda_2's upper end.
-struct TopPair {
-  Ival lambda1;
-  IVec v1;
-  double lambda2_hi = 0;
-  bool ok = false;
-  std::string note;
-};
-
-TopPair enclose_top_pair(const Dense<Ival>& f) {
-  TopPair t;
-  const linalg::SymMatrix box = linalg::ball_of(model::box_of(f));  // fim_of: symmetric intervals
-  const linalg::Spectrum s = linalg::enclose_spectrum_fp(box);
-  if (!s.ok || s.eig.size() < 2 || !(s.eig[0].lo > s.eig[1].hi)) {
-    t.note = "the gap lambda_1 - lambda_2 is not certified positive";
-    return t;
-  }
-  t.lambda1 = s.eig[0];
-  t.lambda2_hi = s.eig[1].hi;
-  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(box.mid);
-  const double mu = es.eigenvalues()(f.rows - 1);
-  const Eigen::VectorXd x = es.eigenvectors().col(f.rows - 1);
-  IVec xi(x.data(), x.data() + x.size());
-  IVec r = times(f, xi);
-  for (std::size_t i = 0; i < r.size(); ++i) r[i] = r[i] - Ival(mu) * xi[i];
-  const Ival norm_x = sqrt(dot(xi, xi));
-  const double delta = num::add_down(mu, -t.lambda2_hi);
-  if (!(delta > 0) || !(norm_x.lo > 0)) {
-    t.note = "the approximate top eigenvalue is not separated from lambda_2";
-    return t;
-  }
-  const double sin_theta = num::div_up(upper_norm2(r), num::mul_down(delta, norm_x.lo));  // Lemma 9
-  if (!(sin_theta < 0.5)) {
-    t.note = "the top eigenvector is not enclosed tightly enough";
-    return t;
-  }
-  const double eps = num::add_up(num::mul_up(num::sqrt_up(2.0), sin_theta),
-                                 std::max(num::add_up(norm_x.hi, -1.0), num::add_up(1.0, -norm_x.lo)));
-  for (Ival& c : xi) c = c + Ival(-eps, eps);
-  t.v1 = xi;
-  t.ok = true;
-  return t;
 }
 
 // ||M^-1 - X|| <= ||X|| rho / (1 - rho) with rho >= ||I - M X|| (Lemma 10), M = lambda_1 I - F + v v^T.
@@ -220,7 +163,7 @@ void enclose_c2(const model::Model& m, const M3Options& o, const Quantization& q
   if (r.params > o.max_params)
     return void(r.c2_note = "c2 is certified for up to " + std::to_string(o.max_params) + " parameters");
   const Dense<Ival> f = model::fim_of<Ival>(g);
-  const TopPair top = enclose_top_pair(f);
+  const TopPair top = model::enclose_top_pair(f);
   r.gap = top.ok ? top.lambda1 - Ival(top.lambda2_hi) : Ival(0.0);
   if (!top.ok) return void(r.c2_note = top.note);
   const Resolvent res = enclose_resolvent(f, top);

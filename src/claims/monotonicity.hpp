@@ -1,8 +1,11 @@
 // Claim C5 `monotonicity`: audit of the local curvature-monotonicity hypothesis of Proposition
 // 3.2 along departure paths of a trained model (proofs/monotonicity.md). Every lambda_1(F(t)) is a
-// certified enclosure over the model's exact binary64 weights; verdicts follow Lemmas 1-4.
+// certified enclosure over the model's exact binary64 weights; findings follow Lemmas 1-5. A
+// certified failure of the hypothesis is HYPOTHESIS_FAILS for that path: a finding about the
+// hypothesis, never a counterexample to the proposition (which assumes it).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,23 +38,42 @@ struct SubInterval {
   bool monotone = false;
 };
 
-/// The audit of one path: the grid and the enclosures of lambda_1(F(t_k)), the verdict on the
-/// hypothesis (HOLDS: monotone on the grid; VIOLATED: witness; UNDECIDED: overlapping neighbours)
-/// and, per grid point, whether lambda_1(F(t_k)) >= lambda_base is certified (Lemma 2).
+/// A statement about one point or one path, proved true, proved false, or neither. Printed as
+/// "true", "false", "undecided": these are findings, not verdicts on the paper's claims.
+enum class Fact { yes, no, undecided };
+const char* to_string(Fact f);
+
+/// The right derivative of lambda_1(F(t)) at t = 0 (proofs/monotonicity.md, Lemma 5): enclosed as
+/// v_1^T F'(0) v_1 when the top eigenvalue of F(0) is certified simple; otherwise `reason` says why
+/// it is not enclosed.
+struct RightDerivative {
+  std::optional<num::Ival> value;
+  std::string reason;
+  /// "positive", "negative", "undecided" (the enclosure contains 0), or "not certified".
+  std::string sign() const;
+};
+
+/// The audit of one path: the grid and the enclosures of lambda_1(F(t_k)); the finding on the
+/// hypothesis (HOLDS: monotone on the grid and no certified local decrease; HYPOTHESIS_FAILS: a
+/// certified drop or a certified negative right derivative at 0; UNDECIDED otherwise); and, per
+/// grid point, the strict and non-strict forms of Proposition 3.2's conclusion (Lemma 2).
 struct PathAudit {
   std::string description;
   std::vector<double> t;
   std::vector<num::Ival> lambda;
   Verdict hypothesis = Verdict::Undecided;
-  std::optional<std::pair<int, int>> witness;  // k < l with hi(lambda_l) < lo(lambda_k), largest drop
-  std::vector<std::pair<int, int>> overlapping;  // neighbours (k, k + 1) the grid cannot order
-  std::vector<Verdict> conclusion;               // per grid point: lambda(t_k) >= lambda_base
-  std::vector<SubInterval> continuous;           // with AuditOptions::continuous
+  std::optional<std::pair<int, int>> witness;     // k < l with hi(lambda_l) < lo(lambda_k), largest drop
+  std::optional<std::pair<int, int>> first_drop;  // the same with the smallest t_l
+  std::vector<std::pair<int, int>> overlapping;   // neighbours (k, k + 1) the grid cannot order
+  RightDerivative derivative;                     // d lambda_1(F(t)) / dt at t = 0+
+  std::vector<Fact> strict, nonstrict;            // per grid point: lambda(t_k) > / >= lambda_base
+  std::vector<SubInterval> continuous;            // with AuditOptions::continuous
 };
 
 struct Audit {
   std::string spec;
   num::Ival lambda_base;
+  num::Ival typical_norm;  // RMS of ||x_i|| over the reference inputs (the unit of t on direction paths)
   std::vector<PathAudit> paths;
 };
 
@@ -60,8 +82,23 @@ struct Audit {
 Audit audit_monotonicity(const model::Model& m, const AuditOptions& o,
                          const std::function<void(int, int)>& progress = {});
 
-/// The verdict on the hypothesis from grid enclosures (Lemma 1), filling witness / overlapping.
+/// The finding on the hypothesis from the grid enclosures (Lemma 1) and the right derivative at 0
+/// (Lemma 5), filling witness, first_drop and overlapping.
 void decide_grid(PathAudit& p);
+
+/// Lemma 2 at every grid point t_k > 0 (t_0 = 0 is the reference itself): the strict form
+/// lambda(t_k) > lambda_base (the paper's) and the non-strict form lambda(t_k) >= lambda_base.
+void decide_conclusion(PathAudit& p, const num::Ival& lambda_base);
+
+/// Whether a form of the conclusion holds at every grid point t_k > 0: yes if all are proved, no
+/// if one is disproved, undecided otherwise.
+Fact on_grid(const std::vector<Fact>& per_point);
+
+/// t in units of the typical input norm (direction paths): t / typical_norm, enclosed.
+num::Ival in_typical_norms(double t, const num::Ival& typical_norm);
+
+/// The per-path lines of the text report (also used by the demo).
+std::string audit_text(const Audit& a, const AuditOptions& o);
 
 /// report.json of an audit.
 nlohmann::json audit_json(const Audit& a, const AuditOptions& o);

@@ -92,9 +92,10 @@ ModelInflation run_model(const std::string& spec, const InflationOptions& o,
   const auto m = language ? model::monitored_language_model(spec, o.reference) : model::monitored_network(trained, o.reference);
   ModelInflation r;
   r.spec = m->spec();
+  r.labels = m->labels();
   std::vector<int> precisions = {0};  // 0: full precision
   precisions.insert(precisions.end(), o.bits.begin(), o.bits.end());
-  std::vector<std::vector<std::vector<Ival>>> lambdas;  // [precision][trajectory][step]
+  std::vector<std::vector<std::vector<Ival>>> lambdas, ood;  // [precision][trajectory][step]
   for (int bits : precisions) {
     const std::vector<double> theta = bits == 0 ? m->theta() : model::quantized_theta(*m, bits, o.group_size);
     PrecisionResult p;
@@ -102,9 +103,12 @@ ModelInflation run_model(const std::string& spec, const InflationOptions& o,
     p.lambda_base = lambda_of(m->reference_scores(theta));
     std::vector<std::vector<Ival>> per(o.trajectories);
     parallel_for(o.trajectories, o.threads, [&](int j) { per[j] = trajectory_lambdas(*m, theta, o.seed + j, o, false); });
-    p.ood_trace = trajectory_lambdas(*m, theta, o.seed + 1000003, o, true);
+    std::vector<std::vector<Ival>> away(o.ood_trajectories);
+    parallel_for(o.ood_trajectories, o.threads, [&](int j) { away[j] = trajectory_lambdas(*m, theta, o.seed + 1000003 + j, o, true); });
+    p.ood_trace = away.empty() ? std::vector<Ival>{} : away.front();
     p.id_trace = per.front();
     lambdas.push_back(std::move(per));
+    ood.push_back(std::move(away));
     r.precisions.push_back(std::move(p));
     if (progress) progress(r.spec + (bits == 0 ? ": full precision" : ": " + std::to_string(bits) + " bits"));
   }
@@ -113,6 +117,10 @@ ModelInflation run_model(const std::string& spec, const InflationOptions& o,
     PrecisionResult& p = r.precisions[k];
     p.threshold = claims::quantile_enclosure(divide_all(lambdas[k], p.lambda_base), o.quantile);
     p.threshold_shared = claims::quantile_enclosure(divide_all(lambdas[k], base_fp), o.quantile);
+    if (o.ood_trajectories > 0) {  // Lemma 3 with the threshold 1: sigma_t > 1 iff lambda_1(F_t) > lambda_base
+      p.ood_elevation = claims::exceedance_rate(divide_all(ood[k], p.lambda_base), Ival(1.0));
+      p.ood_elevation_shared = claims::exceedance_rate(divide_all(ood[k], base_fp), Ival(1.0));
+    }
   }
   const PrecisionResult& fp = r.precisions.front();
   for (std::size_t k = 1; k < precisions.size(); ++k) {
@@ -170,7 +178,7 @@ int run_experiment(ExperimentArgs a) {
   }
   if (tty) std::fprintf(stderr, "\n");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const nlohmann::json j = inflation_json(results, o, seconds);
+  const nlohmann::ordered_json j = inflation_json(results, o, seconds);
   write_inflation_report(a.report_dir, results, o, j);
   if (a.json) std::cout << j.dump(2) << "\n";
   else std::cout << inflation_summary(results, o, seconds) << "Report: " << a.report_dir << "/report.md\n";
@@ -193,6 +201,9 @@ void add_experiment(CLI::App& app, int& exit_code) {
   cmd->add_option("--bits", a->bits, "Bit widths, comma separated (RTN symmetric per group)");
   cmd->add_option("--group-size", a->o.group_size, "Quantizer group size along rows")->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--quantile", a->o.quantile, "Calibration quantile q, 0 < q <= 1")->check(CLI::Range(1e-9, 1.0));
+  cmd->add_option("--ood-trajectories", a->o.ood_trajectories,
+                  "Out-of-distribution trajectories per model and precision (the elevation rate)")
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("--reference", a->o.reference, "Reference inputs for lambda_base")->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", a->o.seed, "Seed of the trajectories and the bootstrap");
   cmd->add_option("--threads", a->o.threads, "Worker threads (default 2)")->check(CLI::Range(1, 256));

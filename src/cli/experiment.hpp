@@ -14,24 +14,33 @@ namespace fim::cli {
 
 struct InflationOptions {
   int trajectories = 90, steps = 16, window = 32, reference = 128, group_size = 128, threads = 2, bootstrap = 1000;
+  int ood_trajectories = 10;  // out-of-distribution trajectories per precision (the elevation rate)
   double quantile = 0.99;
   std::uint64_t seed = 1;
   std::vector<int> bits = {2, 3, 4, 8};
 };
 
-/// One precision of one model: lambda_base, thresholds (own and shared baseline), and against full
+/// One precision of one model: lambda_base, thresholds (shared and own baseline), the rate at which
+/// out-of-distribution steps raise sigma_t above 1 (Proposition 3.2's elevation), and against full
 /// precision the inflation enclosures, the false-alarm rate and the statistical bootstrap interval.
+/// "Shared": sigma_t of this precision over the full-precision lambda_base (the paper's reading of
+/// its 244x); "own": over this precision's own lambda_base.
 struct PrecisionResult {
   int bits = 0;  // 0: full precision
   num::Ival lambda_base, threshold, threshold_shared, inflation, inflation_shared, false_alarm;
+  num::Ival ood_elevation, ood_elevation_shared;  // fraction of out-of-distribution steps with sigma_t > 1
   claims::BootstrapCi bootstrap;
   std::vector<num::Ival> id_trace, ood_trace;  // lambda_1(F_t) of one trajectory each, for plots
 };
 
 struct ModelInflation {
-  std::string spec;
+  std::string spec, labels;                 // labels: what the score rows of this model used
   std::vector<PrecisionResult> precisions;  // full precision first, then o.bits in order
 };
+
+/// The certified direction of lambda_base under quantization, from the two enclosures: "up" when
+/// lo(quantized) > hi(full), "down" when hi(quantized) < lo(full), else "undecided".
+std::string base_direction(const num::Ival& quantized, const num::Ival& full);
 
 /// The twelve default models, and the three of --quick.
 std::vector<std::string> default_models();
@@ -43,11 +52,12 @@ InflationOptions quick_options(InflationOptions o);
 ModelInflation run_model(const std::string& spec, const InflationOptions& o,
                          const std::function<void(const std::string&)>& progress = {});
 
-nlohmann::json inflation_json(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds);
+/// report.json, the shared-baseline reading first (keys in the order written).
+nlohmann::ordered_json inflation_json(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds);
 /// A few lines for the terminal, including the plain answer about the paper's 244x.
 std::string inflation_summary(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds);
 /// DIR/report.json, report.md, inflation.svg and traces.svg, each written atomically.
 void write_inflation_report(const std::string& dir, const std::vector<ModelInflation>& r, const InflationOptions& o,
-                            const nlohmann::json& j);
+                            const nlohmann::ordered_json& j);
 
 }  // namespace fim::cli

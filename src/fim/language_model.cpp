@@ -172,6 +172,7 @@ class MonitoredLanguageModel final : public Monitored {
 
   std::string spec() const override { return m_.spec.text(); }
   const std::vector<double>& theta() const override { return m_.theta; }
+  std::string labels() const override { return "data: the observed next token of the text"; }
   std::vector<WeightMatrix> weight_matrices() const override { return lm_weight_matrices(m_.shape); }
 
   Dense<num::Ival> reference_scores(std::span<const double> theta) const override {

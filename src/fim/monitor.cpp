@@ -18,6 +18,7 @@ class MonitoredNetwork final : public Monitored {
 
   std::string spec() const override { return m_.spec.text(); }
   const std::vector<double>& theta() const override { return m_.theta; }
+  std::string labels() const override { return "expected: every class, weighted by the model's own probability"; }
 
   std::vector<WeightMatrix> weight_matrices() const override {
     std::vector<WeightMatrix> w;

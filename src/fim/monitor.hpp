@@ -27,6 +27,8 @@ class Monitored {
   /// The SPEC that rebuilds this model bit for bit.
   virtual std::string spec() const = 0;
   virtual const std::vector<double>& theta() const = 0;
+  /// The labels of the score rows, in words (the FIM is built with exactly these).
+  virtual std::string labels() const = 0;
   /// The weight matrices a quantizer acts on (biases stay in full precision, as deployed).
   virtual std::vector<WeightMatrix> weight_matrices() const = 0;
   /// Score rows of the reference ensemble at theta (the FIM is G^T G / rows).

@@ -10,6 +10,9 @@ namespace fim::report {
 namespace {
 
 constexpr double kWidth = 640, kHeight = 400, kLeft = 70, kRight = 160, kTop = 40, kBottom = 50;
+// Text boxes are estimated at kCharWidth em per character (an upper estimate for sans-serif), so
+// layouts that keep estimated boxes apart keep the rendered labels apart.
+constexpr double kFontSize = 12, kCharWidth = 0.6, kLegendRow = 18;
 const char* const kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
 
 std::string esc(const std::string& s) {
@@ -65,10 +68,29 @@ std::vector<double> ticks(const Scale& s) {
   return out;
 }
 
+double text_width(const std::string& s) { return kCharWidth * kFontSize * static_cast<double>(s.size()); }
+
+// The font size, at most `preferred`, at which s fits in `space` pixels.
+double fitting(const std::string& s, double preferred, double space) {
+  return std::min(preferred, space / (kCharWidth * std::max<double>(1, static_cast<double>(s.size()))));
+}
+
+// One legend entry with its swatch's top left at (x, y): the line itself (dashed or not), or a square;
+// the label's font shrinks to fit the canvas.
+void legend_entry(std::ostringstream& o, double x, double y, const char* color, const char* dash, const Series& s) {
+  if (s.line)
+    o << "<line x1=\"" << x << "\" x2=\"" << x + 10 << "\" y1=\"" << y + 5 << "\" y2=\"" << y + 5 << "\" stroke=\"" << color
+      << "\" stroke-width=\"2.5\"" << dash << "/>";
+  else o << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"10\" height=\"10\" fill=\"" << color << "\"/>";
+  o << "<text x=\"" << x + 14 << "\" y=\"" << y + 9 << "\" font-size=\"" << fitting(s.label, kFontSize, kWidth - x - 18) << "\">"
+    << esc(s.label) << "</text>\n";
+}
+
 void header(std::ostringstream& o, const std::string& title, double height) {
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-    << "<text x=\"" << kWidth / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">" << esc(title) << "</text>\n";
+    << "<text x=\"" << kWidth / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"" << fitting(title, 14, kWidth - 20)
+    << "\">" << esc(title) << "</text>\n";
 }
 
 }  // namespace
@@ -82,8 +104,17 @@ std::string plot_svg(const std::string& title, const Axis& xa, const Axis& ya, c
   }
   for (const auto& h : hlines) ys.push_back(h.first);
   const Scale x = fit(xs, xa.log, kLeft, kWidth - kRight), y = fit(ys, ya.log, kHeight - kBottom, kTop);
+  // The legend sits right of the plot when every label fits there, else below it, one row each.
+  double longest = 0;
+  for (const Series& s : series) longest = std::max(longest, text_width(s.label));
+  const bool below = longest > kRight - 24;
+  const double height = below ? kHeight + kLegendRow * static_cast<double>(series.size()) + 8 : kHeight;
+  const auto legend_at = [&](std::size_t k) {  // top left of entry k's colour square
+    return below ? std::pair<double, double>{kLeft, kHeight + 4 + kLegendRow * static_cast<double>(k)}
+                 : std::pair<double, double>{kWidth - kRight + 10, kTop + kLegendRow * static_cast<double>(k)};
+  };
   std::ostringstream o;
-  header(o, title, kHeight);
+  header(o, title, height);
   o << "<rect x=\"" << kLeft << "\" y=\"" << kTop << "\" width=\"" << kWidth - kLeft - kRight << "\" height=\""
     << kHeight - kTop - kBottom << "\" fill=\"none\" stroke=\"#444\"/>\n";
   for (double v : ticks(x))
@@ -95,17 +126,23 @@ std::string plot_svg(const std::string& title, const Axis& xa, const Axis& ya, c
       << "\" stroke=\"#444\"/><text x=\"" << kLeft - 6 << "\" y=\"" << y(v) + 4 << "\" text-anchor=\"end\">" << num(v) << "</text>\n";
   o << "<text x=\"" << (kLeft + kWidth - kRight) / 2 << "\" y=\"" << kHeight - 12 << "\" text-anchor=\"middle\">"
     << esc(xa.title) << "</text>\n<text transform=\"translate(16," << (kTop + kHeight - kBottom) / 2
-    << ") rotate(-90)\" text-anchor=\"middle\">" << esc(ya.title) << "</text>\n";
+    << ") rotate(-90)\" text-anchor=\"middle\" font-size=\"" << fitting(ya.title, kFontSize, kHeight - kTop - kBottom)
+    << "\">" << esc(ya.title) << "</text>\n";
+  double last_label = -1e9;  // reference-line labels sit inside the plot, above their line, never stacked
   for (const auto& [v, label] : hlines) {
     if (!y.usable(v)) continue;
+    const double ly = std::abs(y(v) - 4 - last_label) < kFontSize + 2 ? last_label - kFontSize - 2 : y(v) - 4;
+    last_label = ly;
     o << "<line x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << y(v) << "\" y2=\"" << y(v)
-      << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/><text x=\"" << kWidth - kRight + 4 << "\" y=\"" << y(v) + 4
-      << "\" fill=\"#555\">" << esc(label) << "</text>\n";
+      << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/><text x=\"" << kWidth - kRight - 4 << "\" y=\"" << ly
+      << "\" text-anchor=\"end\" fill=\"#555\">" << esc(label) << "</text>\n";
   }
   int drawn = 0;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
-    const char* color = kColors[k % (sizeof kColors / sizeof *kColors)];
+    constexpr std::size_t kPalette = sizeof kColors / sizeof *kColors;
+    const char* color = kColors[k % kPalette];
+    const char* dash = k < kPalette ? "" : " stroke-dasharray=\"6 3\"";  // a second round of colours is dashed
     std::ostringstream pts;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!x.usable(s.x[i]) || !y.usable(s.y[i])) continue;
@@ -113,9 +150,10 @@ std::string plot_svg(const std::string& title, const Axis& xa, const Axis& ya, c
       if (s.line) pts << x(s.x[i]) << "," << y(s.y[i]) << " ";
       else o << "<circle cx=\"" << x(s.x[i]) << "\" cy=\"" << y(s.y[i]) << "\" r=\"2.5\" fill=\"" << color << "\" fill-opacity=\"0.6\"/>\n";
     }
-    if (s.line) o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\" points=\"" << pts.str() << "\"/>\n";
-    o << "<rect x=\"" << kWidth - kRight + 10 << "\" y=\"" << kTop + 18 * k << "\" width=\"10\" height=\"10\" fill=\"" << color
-      << "\"/><text x=\"" << kWidth - kRight + 24 << "\" y=\"" << kTop + 18 * k + 9 << "\">" << esc(s.label) << "</text>\n";
+    if (s.line)
+      o << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.5\"" << dash << " points=\"" << pts.str() << "\"/>\n";
+    const auto [lx, ly] = legend_at(k);
+    legend_entry(o, lx, ly, color, dash, s);
   }
   if (drawn == 0)
     o << "<text x=\"" << (kLeft + kWidth - kRight) / 2 << "\" y=\"" << kHeight / 2 << "\" text-anchor=\"middle\">no data to plot</text>\n";
