@@ -4,24 +4,19 @@
 // 2. a seeded run of 2,000 cases: no VIOLATED, counts per verdict printed;
 // 3. mutation check: every false variant yields a certified counterexample whose certificate the
 //    exact verifier confirms, and a tampered copy of that certificate is not confirmed.
+// Each is one test on one line (runner.hpp); case counts scale with FIMCHECK_TEST_MULTIPLIER.
 #pragma once
 #include <cstdio>
 #include <string>
-
-#include <rapidcheck.h>
 
 #include "claims/claim.hpp"
 #include "numeric/exact.hpp"
 #include "report/check_report.hpp"
 #include "report/verify_cert.hpp"
+#include "runner.hpp"
 #include "search/run.hpp"
 
 namespace fim::props {
-
-inline bool expect(bool ok, const std::string& what) {
-  std::printf("  %s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  return ok;
-}
 
 // A copy of the certificate with its first eigenvalue bound moved to the wrong side of the truth
 // by a large margin: the verifier must not confirm it.
@@ -34,13 +29,13 @@ inline nlohmann::json tampered(nlohmann::json cert) {
   return cert;
 }
 
-// search_evaluations > 0: a variant the seeded cases miss gets a targeted search of that many
-// evaluations (seeded, so the same every run) before it counts as not refuted.
-inline int run_claim_properties(const claims::Claim& claim, long search_evaluations = 0) {
+/// Every property of one claim, each reported on one line through `run`. search_evaluations > 0:
+/// a variant the seeded cases miss gets a targeted search of that many evaluations (seeded, so the
+/// same every run) before it counts as not refuted.
+inline void claim_properties(Runner& run, const claims::Claim& claim, long search_evaluations = 0) {
   const std::string name = claim.name();
   const linalg::Precision precision{4096, 1e-10};
-  bool ok = true;
-  ok &= rc::check(name + " as stated is never certified VIOLATED", [&] {
+  run.property(name + " as stated is never certified VIOLATED", 100, [&] {
     const auto c = *search::cases(search::Family::All, 1, 8, claim.diagonal_a());
     const auto out = claims::check(claim, c, "stated", precision);
     RC_TAG(claims::to_string(out.verdict));
@@ -48,30 +43,36 @@ inline int run_claim_properties(const claims::Claim& claim, long search_evaluati
   });
 
   search::RunOptions o;
-  o.cases = 2000;
+  o.cases = static_cast<int>(scaled_count(2000));
   o.precision = precision;
   o.max_counterexamples = 1;
   o.search_evaluations = search_evaluations;
   for (const claims::Variant& v : claim.variants()) {
     o.variant = v.name;
     const search::RunResult r = search::run_cases(claim, o);
-    std::printf("%s\n", report::check_summary(report::check_report(claim, v, o, r)).c_str());
+    const std::string counts = report::check_summary(report::check_report(claim, v, o, r));
     if (v.proved) {
-      ok &= expect(r.count(claims::Verdict::Violated) == 0, name + " as stated: no counterexample in 2000 seeded cases");
+      run.check(name + " as stated: no counterexample in " + std::to_string(o.cases) + " seeded cases",
+                r.count(claims::Verdict::Violated) == 0, counts);
       continue;
     }
     const bool caught = !r.counterexamples.empty();
-    ok &= expect(caught, "false variant '" + v.name + "' refuted with a certified counterexample");
+    run.check(name + " false variant '" + v.name + "' refuted with a certified counterexample", caught, counts);
     if (!caught) continue;
     const auto& cert = r.counterexamples.front().outcome.certificate;
     const auto check = report::verify_certificate(cert);
-    ok &= expect(check.status == report::CertStatus::Confirmed,
-                 "  its certificate is confirmed exactly (" + check.reason + ")");
-    ok &= expect(report::verify_certificate(tampered(cert)).status != report::CertStatus::Confirmed,
-                 "  a tampered copy is not confirmed");
+    run.check(name + " false variant '" + v.name + "': its certificate is confirmed exactly",
+              check.status == report::CertStatus::Confirmed, check.reason);
+    run.check(name + " false variant '" + v.name + "': a tampered copy is not confirmed",
+              report::verify_certificate(tampered(cert)).status != report::CertStatus::Confirmed);
   }
-  std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
-  return ok ? 0 : 1;
+}
+
+/// The runner's exit code for the claim's properties (see Runner::finish).
+inline int run_claim_properties(const claims::Claim& claim) {
+  Runner run;
+  claim_properties(run, claim);
+  return run.finish();
 }
 
 inline int run_claim_properties(const std::string& name) { return run_claim_properties(*claims::find_claim(name)); }

@@ -5,7 +5,8 @@
 #include "claims/registry.hpp"
 
 int main() {
-  const int m1 = fim::props::run_claim_properties("genericity");
-  const int m2 = fim::props::run_claim_properties(fim::claims::genericity_m2_claim());
-  return m1 | m2;
+  fim::props::Runner run;
+  fim::props::claim_properties(run, *fim::claims::find_claim("genericity"));
+  fim::props::claim_properties(run, fim::claims::genericity_m2_claim());
+  return run.finish();
 }

@@ -9,6 +9,8 @@
 
 #include <rapidcheck.h>
 
+#include "runner.hpp"
+
 #include "claims/partition.hpp"
 #include "claims/policy.hpp"
 
@@ -299,23 +301,18 @@ std::string to_policy_json(const Policy& p) {
   return j.dump();
 }
 
-bool expect(bool ok, const char* what) {
-  std::printf("  %s %s\n", ok ? "ok  " : "FAIL", what);
-  return ok;
-}
-
 }  // namespace
 
 int main() {
-  bool ok = true;
-  ok &= rc::check("random policies: decision == brute-force enumeration of the cut points", [] {
+  fim::props::Runner run;
+  run.property("random policies: decision == brute-force enumeration of the cut points", 100, [] {
     const Policy p = any_policy();
     RC_LOG() << to_policy_json(p) << "\n";
     const PartitionResult r = decide_partition(p);
     RC_TAG(r.complete() ? "complete" : "gap", r.disjoint() ? "disjoint" : "overlap");
     check_against_oracle(p, r);
   });
-  ok &= rc::check("a policy read back from its JSON text decides the same", [] {
+  run.property("a policy read back from its JSON text decides the same", 100, [] {
     const Policy p = any_policy();
     const Policy back = parse_policy(to_policy_json(p), "round-trip");
     const PartitionResult a = decide_partition(p), b = decide_partition(back);
@@ -323,14 +320,14 @@ int main() {
     RC_ASSERT(a.overlaps.size() == b.overlaps.size());
     for (std::size_t k = 0; k < a.gaps.size(); ++k) RC_ASSERT(a.gaps[k].witness == b.gaps[k].witness);
   });
-  ok &= rc::check("generator: complete policies are complete and disjoint (brute force)", [] {
+  run.property("generator: complete policies are complete and disjoint (brute force)", 100, [] {
     const Policy p = any_complete_policy();
     for (const auto& [x, in] : enumerate(p)) RC_ASSERT(in.size() == 1u);
     const PartitionResult r = decide_partition(p);
     RC_ASSERT(r.complete());
     RC_ASSERT(r.disjoint());
   });
-  ok &= rc::check("mutation: a strict < turned into <= is caught as an overlap at its threshold", [] {
+  run.property("mutation: a strict < turned into <= is caught as an overlap at its threshold", 100, [] {
     Policy p = any_complete_policy();
     std::vector<std::pair<std::size_t, std::size_t>> strict;
     for (std::size_t k = 0; k < p.cells.size(); ++k)
@@ -348,7 +345,7 @@ int main() {
     for (const Overlap& o : r.overlaps) RC_ASSERT(o.witness[0] == Value::finite(t));
     check_against_oracle(p, r);
   });
-  ok &= rc::check("mutation: a <= turned into < is caught as a gap at its threshold", [] {
+  run.property("mutation: a <= turned into < is caught as a gap at its threshold", 100, [] {
     Policy p = any_complete_policy();
     std::vector<std::pair<std::size_t, std::size_t>> closed;
     for (std::size_t k = 0; k < p.cells.size(); ++k)
@@ -366,7 +363,7 @@ int main() {
     for (const Gap& g : r.gaps) RC_ASSERT(g.witness[0] == Value::finite(t));
     check_against_oracle(p, r);
   });
-  ok &= rc::check("mutation: a dropped cell is caught as a gap whose witness lies in that cell", [] {
+  run.property("mutation: a dropped cell is caught as a gap whose witness lies in that cell", 100, [] {
     Policy p = any_complete_policy();
     const std::size_t k = *rc::gen::inRange<std::size_t>(0, p.cells.size());
     const Cell dropped = p.cells[k];
@@ -383,7 +380,7 @@ int main() {
     for (const Gap& g : r.gaps) RC_ASSERT(oracle_in(dropped, g.witness));
     check_against_oracle(p, r);
   });
-  ok &= rc::check("classification agrees with brute force over the enclosure's cut points", [] {
+  run.property("classification agrees with brute force over the enclosure's cut points", 100, [] {
     const Policy p = any_complete_policy();
     Rational lo = any_threshold(), hi = any_threshold();
     if (hi < lo) std::swap(lo, hi);
@@ -409,7 +406,5 @@ int main() {
     RC_ASSERT((k.kind == ClassKind::Cell) == (seen.size() == 1));
     RC_TAG(k.kind == ClassKind::Cell ? "one cell" : "ambiguous");
   });
-  ok &= expect(ok, "partition properties");
-  std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
-  return ok ? 0 : 1;
+  return run.finish();
 }

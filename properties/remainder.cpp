@@ -9,8 +9,7 @@ namespace {
 
 constexpr long kSearchEvaluations = 200000;  // seeded: the same starts and steps every run
 
-int targeted_search_properties() {
-  using fim::props::expect;
+void targeted_search_properties(fim::props::Runner& run) {
   const auto& claim = fim::claims::remainder_claim();
   fim::search::RunOptions o;
   o.cases = 20;
@@ -18,33 +17,34 @@ int targeted_search_properties() {
   o.precision = {4096, 1e-10};
   o.max_counterexamples = 1;
   o.search_evaluations = kSearchEvaluations;
-  bool ok = true;
   o.variant = "three-quarters";
   const auto r = fim::search::run_cases(claim, o);
-  ok &= expect(r.count(fim::claims::Verdict::Violated) == 0, "20 seeded cases alone miss three-quarters (the search is needed)");
-  ok &= expect(r.search.ran && r.search.found && r.search.evaluations <= kSearchEvaluations + 64,
-               "evaluation-limited targeted search refutes three-quarters (" + std::to_string(r.search.evaluations) + " evaluations)");
+  run.check("20 seeded cases alone miss three-quarters (the search is needed)",
+            r.count(fim::claims::Verdict::Violated) == 0);
+  run.check("an evaluation-limited targeted search refutes three-quarters",
+            r.search.ran && r.search.found && r.search.evaluations <= kSearchEvaluations + 64,
+            std::to_string(r.search.evaluations) + " evaluations");
   if (!r.counterexamples.empty()) {
     const auto& cert = r.counterexamples.front().outcome.certificate;
-    ok &= expect(cert["variant"] == "three-quarters" && cert["bound"]["expr"] == "3/4*normE^3/gap^2",
-                 "  its certificate names variant three-quarters and the bound 3/4*normE^3/gap^2");
+    run.check("three-quarters: its certificate names the variant and the bound 3/4*normE^3/gap^2",
+              cert["variant"] == "three-quarters" && cert["bound"]["expr"] == "3/4*normE^3/gap^2");
     const auto check = fim::report::verify_certificate(cert);
-    ok &= expect(check.status == fim::report::CertStatus::Confirmed, "  confirmed exactly (" + check.reason + ")");
-    ok &= expect(fim::report::verify_certificate(fim::props::tampered(cert)).status != fim::report::CertStatus::Confirmed,
-                 "  a tampered copy is not confirmed");
+    run.check("three-quarters: its certificate is confirmed exactly",
+              check.status == fim::report::CertStatus::Confirmed, check.reason);
+    run.check("three-quarters: a tampered copy is not confirmed",
+              fim::report::verify_certificate(fim::props::tampered(cert)).status != fim::report::CertStatus::Confirmed);
   }
   o.variant = "stated";
   const auto stated = fim::search::run_cases(claim, o);
-  ok &= expect(stated.search.ran && !stated.search.found && stated.count(fim::claims::Verdict::Violated) == 0,
-               "the same search finds no counterexample to the claim as stated");
-  return ok ? 0 : 1;
+  run.check("the same search finds no counterexample to the claim as stated",
+            stated.search.ran && !stated.search.found && stated.count(fim::claims::Verdict::Violated) == 0);
 }
 
 }  // namespace
 
 int main() {
-  const int cases = fim::props::run_claim_properties(fim::claims::remainder_claim(), kSearchEvaluations);
-  const int search = targeted_search_properties();
-  std::printf("targeted search: %s\n", search == 0 ? "passed" : "FAILED");
-  return cases | search;
+  fim::props::Runner run;
+  fim::props::claim_properties(run, fim::claims::remainder_claim(), kSearchEvaluations);
+  targeted_search_properties(run);
+  return run.finish();
 }

@@ -116,6 +116,10 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
         verdict = l <= rr ? Verdict::Holds : Verdict::Violated;
         how = " (exact: rational eigenvalues)";
       }
+    if (verdict == Verdict::Undecided && how.empty() && finite(lhs) && finite(rhs) &&
+        possible_tie(num::lower_rational(lhs), num::upper_rational(lhs), num::lower_rational(rhs),
+                     num::upper_rational(rhs)))
+      how = kPossibleTie;
     if (verdict == Verdict::Violated && bound_text.empty()) {
       for (const EigTerm& t : q.lhs) bound_text.push_back(exact_text(lower(s.of(t.matrix)[t.index - 1])));
       for (const EigTerm& t : q.rhs) bound_text.push_back(exact_text(upper(s.of(t.matrix)[t.index - 1])));

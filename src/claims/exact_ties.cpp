@@ -48,4 +48,11 @@ std::optional<Rational> rational_eigenvalue(ExactCase& exact, const std::string&
   return std::nullopt;
 }
 
+bool possible_tie(const Rational& llo, const Rational& lhi, const Rational& rlo, const Rational& rhi) {
+  if (lhi < rlo || rhi < llo) return false;  // disjoint: not a tie
+  const Rational lo = llo < rlo ? llo : rlo, hi = lhi > rhi ? lhi : rhi;
+  const Rational mag = abs(lo) > abs(hi) ? abs(lo) : abs(hi);
+  return (hi - lo) * Rational(bmp::pow(bmp::mpz_int(10), 30)) <= mag;
+}
+
 }  // namespace fim::claims

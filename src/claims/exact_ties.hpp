@@ -38,4 +38,13 @@ num::Rational simplest_rational(const num::Rational& lo, const num::Rational& hi
 std::optional<num::Rational> rational_eigenvalue(ExactCase& exact, const std::string& matrix, int k,
                                                  const num::Rational& lo, const num::Rational& hi);
 
+/// The note on an UNDECIDED inequality whose sides could be an exact tie (see possible_tie).
+inline constexpr const char* kPossibleTie = "; both sides agree to 30 digits: an equality case?";
+
+/// True when the enclosures [llo, lhi] of one side and [rlo, rhi] of the other overlap and the
+/// hull of both is narrower than 1e-30 of their largest magnitude (decided in rationals): an
+/// equality that no enclosure can prove, unlike a case that more precision would settle.
+bool possible_tie(const num::Rational& llo, const num::Rational& lhi, const num::Rational& rlo,
+                  const num::Rational& rhi);
+
 }  // namespace fim::claims

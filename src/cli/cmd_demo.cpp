@@ -276,7 +276,7 @@ int run_demo(const std::string& dir) {
 void add_demo(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("demo", "A guided tour of fimcheck's certified checks, written to a report");
   auto dir = std::make_shared<std::string>("demo-report");
-  cmd->add_option("--out", *dir, "Directory for report.md, sub-reports and plots (default demo-report)");
+  cmd->add_option("--out", *dir, "Directory for report.md, sub-reports and plots");
   cmd->callback([dir, &exit_code] { exit_code = run_demo(*dir); });
 }
 

@@ -167,6 +167,9 @@ int run_experiment(ExperimentArgs a) {
   const std::vector<std::string> specs = a.models.empty() ? (a.quick ? quick_models() : default_models()) : split(a.models, ';');
   for (const std::string& s : specs)  // bad SPECs fail before any work
     model::is_language_model_spec(s) ? void(model::parse_lm_spec(s)) : void(model::parse_spec(s));
+  // Said before the run (minutes for the full one), also when stdout carries the JSON.
+  std::fprintf(stderr, "fimcheck: experiment inflation writes report.md, report.json and plots to %s/\n",
+               a.report_dir.c_str());
   const bool tty = isatty(STDERR_FILENO);
   std::vector<ModelInflation> results;
   int done = 0;
@@ -206,7 +209,7 @@ void add_experiment(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--reference", a->o.reference, "Reference inputs for lambda_base")->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", a->o.seed, "Seed of the trajectories and the bootstrap");
-  cmd->add_option("--threads", a->o.threads, "Worker threads (default 2)")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", a->o.threads, "Worker threads")->check(CLI::Range(1, 256));
   cmd->add_flag("--quick", a->quick, "A reduced run (3 models, few trajectories) for tests and the demo");
   cmd->add_option("--report", a->report_dir, "Directory for report.json, report.md and plots");
   cmd->add_flag("--json", a->json, "Print report.json on stdout");

@@ -69,7 +69,7 @@ void add_partition(CLI::App& app, int& exit_code) {
                   "coordinate --coordinate: exit 0 one cell, 3 ambiguous, 1 no cell");
   cmd->add_option("--coordinate", a->coordinate, "Real coordinate that --classify encloses")
       ->capture_default_str();
-  cmd->add_option("--at", a->at, "Fix another coordinate for --classify, NAME=VALUE (repeatable)");
+  cmd->add_option("--at", a->at, "Fix another coordinate for --classify, NAME=VALUE (repeatable)")->default_str("");
   cmd->add_flag("--json", a->json, "Print JSON on stdout");
   cmd->add_option("--output", a->output, "Also write the JSON result to this file (atomically)");
   cmd->callback([a, &exit_code] {

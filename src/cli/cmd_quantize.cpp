@@ -50,7 +50,8 @@ Exit 0 written, 2 bad usage or bad input (nothing written). Details: proofs/quan
 
 void add_options(CLI::App* cmd, QuantArgs& a) {
   cmd->add_option("W", a.file, ".npy weights, 1-D or 2-D, float32 or float64")->required();
-  cmd->add_option("--bits", a.bits, "Bit width B: 2..16 for sym and asym; nf4 is 4 bits");
+  cmd->add_option("--bits", a.bits, "Bit width B: 2..16 for sym and asym; nf4 is 4 bits")
+      ->default_str("");
   cmd->add_option("--scheme", a.scheme, "sym | asym | nf4")
       ->required()
       ->check(CLI::IsMember({"sym", "asym", "nf4"}));
@@ -60,11 +61,12 @@ void add_options(CLI::App* cmd, QuantArgs& a) {
       ->check(CLI::IsMember({"tensor", "channel", "group"}));
   a.group_size_option = cmd->add_option(
       "--group-size", a.group_size,
-      "Group size for --granularity group, any positive size (default 128; nf4: 64)");
-  cmd->add_option("--rounding", a.rounding, "nearest (default) | stochastic (sym and asym only)")
+      "Group size for --granularity group, any positive size")
+      ->default_str("128, nf4: 64");
+  cmd->add_option("--rounding", a.rounding, "nearest | stochastic (sym and asym only)")
       ->check(CLI::IsMember({"nearest", "stochastic"}));
   a.seed_option =
-      cmd->add_option("--seed", a.seed, "Seed of stochastic rounding (required with it)");
+      cmd->add_option("--seed", a.seed, "Seed of stochastic rounding (required with it)")->default_str("");
   cmd->add_option("--out", a.out, "Output .npy of w_q (float64)")->required();
   cmd->add_option("--delta-out", a.delta_out,
                   "Output .npy of delta = w_q - w (float64, see below)");

@@ -40,9 +40,9 @@ Details: proofs/models.md.
 
 void add_options(CLI::App* cmd, ScoresArgs& a) {
   cmd->add_option("--model", a.spec, "Model SPEC, e.g. logistic:d_in=8,n=256,seed=1")->required();
-  cmd->add_option("--fisher", a.fisher, "Labels: data (default) | expected | sampled | argmax")
+  cmd->add_option("--fisher", a.fisher, "Labels: data | expected | sampled | argmax")
       ->check(CLI::IsMember({"data", "expected", "sampled", "argmax"}));
-  a.seed_option = cmd->add_option("--seed", a.seed, "Seed of --fisher sampled (default 0)");
+  a.seed_option = cmd->add_option("--seed", a.seed, "Seed of --fisher sampled");
   cmd->add_option("--out", a.out, "Output .npy of the score matrix G (rows x params)")->required();
   cmd->add_option("--max-bits", a.max_bits, "Highest precision of the enclosure (53..4096)")
       ->check(CLI::Range(53, 4096));

@@ -212,13 +212,14 @@ void add_sigma(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<SigmaArgs>();
   cmd->add_option("--base", a->base, "Reference matrix (or score matrix with --gram): lambda_base")->required();
   cmd->add_option("STEP", a->steps, "Step matrices, or directories of .npy / .csv steps (natural order)")
-      ->required();
+      ->required()
+      ->default_str("");
   cmd->add_flag("--gram", a->gram,
                 "Files are n x d per-sample score matrices G (float32/float64 .npy); F = G^T G / n");
   cmd->add_option("--policy", a->policy, "Classify each step into the cells of this policy JSON");
   cmd->add_option("--coordinate", a->coordinate, "Real coordinate of the policy that sigma is")
       ->capture_default_str();
-  cmd->add_option("--at", a->at, "Fix another policy coordinate, NAME=VALUE (repeatable)");
+  cmd->add_option("--at", a->at, "Fix another policy coordinate, NAME=VALUE (repeatable)")->default_str("");
   cmd->add_option("--max-bits", a->max_bits, "Highest precision to escalate to (53..4096)")
       ->check(CLI::Range(53, 4096));
   cmd->add_option("--rel-width", a->rel_width, "Requested relative width of the enclosures")

@@ -1,5 +1,6 @@
 // dot_error_up / product_error_up: the a-priori bound dominates the exact error of a binary64
-// dot product on adversarial vectors (cancellation, subnormal products, wide exponent range).
+// dot product on adversarial vectors (cancellation, subnormal products, wide exponent range),
+// and is tight: most errors come within a factor 1000 of it.
 #include <doctest/doctest.h>
 
 #include <random>
@@ -32,7 +33,10 @@ TEST_CASE("|fl(x^T y) - x^T y| <= dot_error_up(fl(|x|^T |y|), k, k)") {
     CHECK(err <= to_rational(bound));
     if (err * 1000 > to_rational(bound)) ++tight;  // the test can see errors of the bound's size
   }
+  // Tightness, asserted: a bound that is sound but far too loose (say 10^4 times the truth on
+  // every case) would pass the CHECK above and must fail here. Measured: 279 of 300 cases.
   MESSAGE("cases within 1000x of the bound: " << tight);
+  CHECK(tight >= 250);
 }
 
 TEST_CASE("non-finite absolute products give an infinite bound") {

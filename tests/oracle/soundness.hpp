@@ -2,9 +2,12 @@
 // search/ generators with a reproducible seed, runs certified routines on them, checks every
 // claim with the exact oracle (inertia.hpp), tallies the outcomes, and on a miss prints the
 // matrix exactly, shrinks it (RapidCheck's shrink tree) and prints the minimal failing matrix.
+// Soundness alone is not enough: a routine that claims nothing is never wrong. Each suite also
+// asserts, per generator family and routine, a floor on the fraction of results that are decided
+// (finite and tight, see Outcome::decided) and of certified positive gaps (check_floors).
 //
 // Environment: FIMCHECK_SEED (uint64, default kDefaultSeed) and FIMCHECK_TEST_MULTIPLIER
-// (a positive number scaling every case count, default 1).
+// (support/multiplier.hpp: a positive number scaling every case count, default 1).
 #pragma once
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "linalg/sym_matrix.hpp"
+#include "support/multiplier.hpp"
 #include "report/exact_inertia.hpp"
 #include "search/matrix_gen.hpp"
 
@@ -35,18 +39,8 @@ inline std::uint64_t seed_from_env() {
   return kDefaultSeed;
 }
 
-inline double multiplier_from_env() {
-  if (const char* s = std::getenv("FIMCHECK_TEST_MULTIPLIER"); s && *s) {
-    const double m = std::strtod(s, nullptr);
-    if (m > 0) return m;
-  }
-  return 1.0;
-}
-
-/// base times the multiplier, at least 1.
-inline long scaled_count(long base) {
-  return std::max(1L, static_cast<long>(static_cast<double>(base) * multiplier_from_env()));
-}
+using testing::multiplier_from_env;
+using testing::scaled_count;
 
 /// The Random of case `index` of stream `stream` under `seed`: each case replays on its own.
 inline rc::Random case_random(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
@@ -62,6 +56,7 @@ struct Outcome {
   CheckReport report;
   int results = 0;        // results produced (a routine may produce several, e.g. +-A)
   int not_ok = 0;         // of which ok == false (claims nothing; allowed, counted)
+  int decided = 0;        // results whose every claim is finite and tight (see decided_result)
   int positive_gaps = 0;  // tops with a certified gap.lo > 0
   int missing_gaps = 0;   // ok results for n >= 2 without a gap enclosure
   std::string detail;     // the enclosures, printed on a miss
@@ -75,10 +70,13 @@ struct Routine {
 };
 
 struct RoutineTally {
-  long calls = 0, results = 0, not_ok = 0, enclosures = 0, gaps = 0, positive_gaps = 0,
+  long calls = 0, results = 0, not_ok = 0, decided = 0, enclosures = 0, gaps = 0, positive_gaps = 0,
        missing_gaps = 0, undecided = 0, misses = 0;
   double seconds = 0;
 };
+
+/// part / whole, 0 when there is nothing to divide.
+inline double fraction(long part, long whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
 
 /// Counts over a whole test case, printed as a one-line summary (plus one line per routine).
 struct Tally {
@@ -92,6 +90,7 @@ struct Tally {
     ++t.calls;
     t.results += o.results;
     t.not_ok += o.not_ok;
+    t.decided += o.decided;
     t.enclosures += o.report.enclosures;
     t.gaps += o.report.gaps;
     t.positive_gaps += o.positive_gaps;
@@ -106,6 +105,7 @@ struct Tally {
       s.calls += t.calls;
       s.results += t.results;
       s.not_ok += t.not_ok;
+      s.decided += t.decided;
       s.enclosures += t.enclosures;
       s.gaps += t.gaps;
       s.positive_gaps += t.positive_gaps;
@@ -123,16 +123,58 @@ struct Tally {
                 title.c_str(), matrices, s.enclosures, s.gaps, s.misses, s.not_ok, s.results,
                 s.positive_gaps, s.undecided, s.missing_gaps, seconds);
     for (const auto& [name, t] : routines)
-      std::printf("    %-28s calls %6ld  results %6ld  ok==false %5ld  enclosures %7ld  gaps %6ld  "
-                  "gap>0 %6ld  undecided %3ld  misses %ld  (%.2f s incl. oracle)\n",
-                  name.c_str(), t.calls, t.results, t.not_ok, t.enclosures, t.gaps, t.positive_gaps,
-                  t.undecided, t.misses, t.seconds);
+      std::printf("    %-28s calls %6ld  results %6ld  ok==false %5ld  decided %6ld (%.4f)  enclosures %7ld  "
+                  "gaps %6ld  gap>0 %6ld (%.4f)  undecided %3ld  misses %ld  (%.2f s incl. oracle)\n",
+                  name.c_str(), t.calls, t.results, t.not_ok, t.decided, fraction(t.decided, t.results),
+                  t.enclosures, t.gaps, t.positive_gaps, fraction(t.positive_gaps, t.results), t.undecided,
+                  t.misses, t.seconds);
     std::string h = "    dimensions:";
     for (const auto& [n, c] : dims) h += " " + std::to_string(n) + ":" + std::to_string(c);
     std::printf("%s\n", h.c_str());
     std::fflush(stdout);
   }
 };
+
+/// The least a routine must achieve on one generator family: fractions of its results.
+struct Floor {
+  std::string routine;
+  double decided = 0;        // results decided (finite and tight)
+  double positive_gaps = 0;  // results with a certified gap.lo > 0 (0: not asserted)
+};
+
+/// One message per floor that the tally does not reach (a floor naming a routine that never ran
+/// is not reached either); empty when every floor is met.
+inline std::vector<std::string> floor_failures(const Tally& tally, const std::vector<Floor>& floors) {
+  std::vector<std::string> out;
+  char buf[300];
+  for (const Floor& f : floors) {
+    const auto it = tally.routines.find(f.routine);
+    if (it == tally.routines.end() || it->second.results == 0) {
+      out.push_back(f.routine + ": no results, so no floor can be met");
+      continue;
+    }
+    const RoutineTally& t = it->second;
+    const double dec = fraction(t.decided, t.results), pos = fraction(t.positive_gaps, t.results);
+    if (dec < f.decided) {
+      std::snprintf(buf, sizeof buf, "%s: decided %ld of %ld results (%.4f), below the floor %.4f",
+                    f.routine.c_str(), t.decided, t.results, dec, f.decided);
+      out.push_back(buf);
+    }
+    if (pos < f.positive_gaps) {
+      std::snprintf(buf, sizeof buf, "%s: certified gap > 0 in %ld of %ld results (%.4f), below the floor %.4f",
+                    f.routine.c_str(), t.positive_gaps, t.results, pos, f.positive_gaps);
+      out.push_back(buf);
+    }
+  }
+  return out;
+}
+
+/// Fails the test case once per floor not reached (see floor_failures).
+inline void check_floors(const Tally& tally, const std::vector<Floor>& floors) {
+  const std::vector<std::string> failures = floor_failures(tally, floors);
+  for (const std::string& m : failures) FAIL_CHECK("FLOOR NOT REACHED: " << m);
+  CHECK(failures.empty());
+}
 
 /// Follows the shrink tree of s while `fails` holds for a smaller value (greedy, bounded).
 inline Eigen::MatrixXd minimize(rc::Shrinkable<Eigen::MatrixXd> s,
@@ -233,6 +275,22 @@ inline std::vector<ExactSym> ball_views(const ExactSym& ex, double r) {
   return {ex.shifted(-rr), ex, ex.shifted(rr)};
 }
 
+/// An enclosure is tight when it is finite and no wider than the ball's own spread 2 r plus
+/// 2^-20 of a bound on ||A|| (Gershgorin): an interval like [-||A||, ||A||] or the whole line,
+/// which is sound but certifies nothing useful, is not.
+inline bool tight(const num::Ival& x, double radius, double scale) {
+  return std::isfinite(x.lo) && std::isfinite(x.hi) && x.hi - x.lo <= 2 * radius + 0x1p-20 * scale;
+}
+inline bool decided_result(const linalg::Spectrum& s, double radius, double scale) {
+  if (!s.ok) return false;
+  for (const num::Ival& x : s.eig)
+    if (!tight(x, radius, scale)) return false;
+  return true;
+}
+inline bool decided_result(const linalg::Top& t, double radius, double scale) {
+  return t.ok && tight(t.lambda1, radius, scale);
+}
+
 // One result (a Spectrum or a Top) checked against every ball member the oracle distinguishes.
 template <class Result, class Check>
 Outcome check_result(const ExactSym& ex, const Result& r, double radius, const std::string& name,
@@ -240,6 +298,7 @@ Outcome check_result(const ExactSym& ex, const Result& r, double radius, const s
   Outcome o;
   o.results = 1;
   o.not_ok = r.ok ? 0 : 1;
+  o.decided = decided_result(r, radius, ex.bound().convert_to<double>()) ? 1 : 0;
   if (r.ok && ex.dim() >= 2 && !r.gap) o.missing_gaps = 1;
   if (r.ok && r.gap && r.gap->lo > 0) o.positive_gaps = 1;
   for (const ExactSym& v : ball_views(ex, radius))
@@ -264,6 +323,7 @@ inline Outcome check_norm_result(const ExactSym& ex, double bound, double radius
   Outcome o;
   o.results = 1;
   o.not_ok = bound == num::inf ? 1 : 0;
+  o.decided = std::isfinite(bound) ? 1 : 0;
   for (const ExactSym& v : ball_views(ex, radius)) o.report.merge(check_norm_up(v, bound, name));
   o.detail = "norm bound " + hex(bound) + (radius != 0 ? " radius " + hex(radius) : "");
   return o;
@@ -336,6 +396,7 @@ inline Outcome check_cholesky_certificates(const Eigen::MatrixXd& a, const Exact
     }
     o.detail += " lambda_min >= " + hex(*l);
     ++o.report.enclosures;
+    o.decided += std::isfinite(*l) ? 1 : 0;
     if (std::isnan(*l)) {
       o.report.miss(name + ": returned NaN");
       continue;

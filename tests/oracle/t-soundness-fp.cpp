@@ -58,6 +58,20 @@ std::vector<Routine> fp_routines() {
   };
 }
 
+// Floors per family (soundness.hpp, Floor): measured fractions at FIMCHECK_SEED's default, less
+// a margin, so that a routine that stops certifying fails the suite.
+const std::vector<Floor> kAdversarialFloors = {  // measured: 0.327, 0.965, 0.954; gaps 0.466, 0.399
+    {"certify_lambda_min_lower", 0.25},  // half the shifted X are not positive definite
+    {"enclose_spectrum_fp", 0.90, 0.38}, {"enclose_top_fp", 0.90, 0.38},
+    {"enclose_norm_up(53 bits)", 0.90}, {"enclose_spectrum_fp, ball", 0.88, 0.30},
+    {"enclose_top_fp, ball", 0.88, 0.30}, {"enclose_norm_up(53 bits), ball", 0.88}};
+const std::vector<Floor> kRandomFloors = {  // measured: 0.462, every other 1.000; gaps 0.787, 0.586
+    {"certify_lambda_min_lower", 0.38},
+    {"enclose_spectrum_fp", 0.95, 0.70}, {"enclose_top_fp", 0.95, 0.70},
+    {"enclose_norm_up(53 bits)", 0.95}, {"enclose_spectrum_fp, ball", 0.95, 0.48},
+    {"enclose_top_fp, ball", 0.95, 0.48}, {"enclose_norm_up(53 bits), ball", 0.95}};
+constexpr double kGramDecided = 0.78, kGramPositiveGaps = 0.62;  // measured: 0.883, 0.725
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -78,6 +92,7 @@ TEST_CASE("soundness fp: adversarial matrices, n = 1..20") {
   run_soundness("fp adversarial", fim::search::adversarial(), 1, scaled_count(7500), fp_routines(), tally);
   tally.print("soundness fp adversarial", seconds_since(t0));
   CHECK(tally.total().misses == 0);
+  check_floors(tally, kAdversarialFloors);
 }
 
 TEST_CASE("soundness fp: random matrices, n = 1..20") {
@@ -86,6 +101,7 @@ TEST_CASE("soundness fp: random matrices, n = 1..20") {
   run_soundness("fp random", fim::search::random(), 2, scaled_count(1500), fp_routines(), tally);
   tally.print("soundness fp random", seconds_since(t0));
   CHECK(tally.total().misses == 0);
+  check_floors(tally, kRandomFloors);
 }
 
 // enclose_gram claims ||mid - K|| <= radius for the exact K = G G^T (n < d) or G^T G: checked
@@ -96,7 +112,7 @@ TEST_CASE("soundness fp: enclose_gram radius against the exact Gram matrix") {
   std::mt19937_64 rng(seed_from_env() ^ 0x6a09e667f3bcc908ULL);
   std::normal_distribution<double> normal;
   const long cases = scaled_count(120);
-  long misses = 0, positive_gaps = 0, enclosures = 0, not_ok = 0;
+  long misses = 0, positive_gaps = 0, enclosures = 0, not_ok = 0, decided = 0;
   for (long c = 0; c < cases; ++c) {
     const bool wide = rng() % 2 == 0;  // n < d: K = G G^T; else G^T G
     const Eigen::Index small = 1 + static_cast<Eigen::Index>(rng() % 6);
@@ -132,6 +148,7 @@ TEST_CASE("soundness fp: enclose_gram radius against the exact Gram matrix") {
     rep.merge(check_top(ek, top, "enclose_top_fp(enclose_gram)"));
     enclosures += rep.enclosures;
     positive_gaps += top.ok && top.gap && top.gap->lo > 0;
+    decided += decided_result(top, k.radius, ek.bound().convert_to<double>());
     if (!rep.sound) {
       ++misses;
       std::string msg = "SOUNDNESS MISS in enclose_gram (case " + std::to_string(c) + ", n = " + std::to_string(n) +
@@ -143,7 +160,10 @@ TEST_CASE("soundness fp: enclose_gram radius against the exact Gram matrix") {
     }
   }
   std::printf("[soundness fp gram] Gram matrices %ld, enclosures checked %ld, misses %ld, ok==false %ld, "
-              "tops with certified gap > 0: %ld (%.1f s)\n",
-              cases, enclosures, misses, not_ok, positive_gaps, seconds_since(t0));
+              "lambda_1 decided %ld (%.4f), tops with certified gap > 0: %ld (%.4f) (%.1f s)\n",
+              cases, enclosures, misses, not_ok, decided, fraction(decided, cases), positive_gaps,
+              fraction(positive_gaps, cases), seconds_since(t0));
   CHECK(misses == 0);
+  CHECK(fraction(decided, cases) >= kGramDecided);
+  CHECK(fraction(positive_gaps, cases) >= kGramPositiveGaps);
 }

@@ -47,6 +47,17 @@ std::vector<Routine> structured_routines() {
   };
 }
 
+// Floors per family (soundness.hpp, Floor): measured fractions less a margin.
+// 40 matrices, so the margins are wide. Measured: decided 0.725 (tops, both), 0.675 (norm), 0.250
+// (spectrum), 0.218 (Cholesky, half of whose shifted X are not positive definite); gaps 0.400,
+// 0.350 (tops), 0.100 (spectrum).
+const std::vector<Floor> kStructuredFloors = {
+    {"enclose_top_fp (n > 128)", 0.55, 0.25}, {"enclose_norm_up(53 bits) (n > 128)", 0.50},
+    {"enclose_top_fp (n > 128), ball", 0.55, 0.20}, {"certify_lambda_min_lower (n > 128)", 0.12},
+    {"enclose_spectrum_fp (n > 128)", 0.12, 0.04}};
+// 5 matrices: measured decided 5, certified gap > 0 in 3.
+const std::vector<Floor> kDenseFloors = {{"enclose_top_fp (n > 128)", 0.79, 0.39}};
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -60,6 +71,7 @@ TEST_CASE("soundness fp: n = 130..160 structured (enclose_top_fp's Lanczos path)
                 tally);
   tally.print("soundness fp large structured", seconds_since(t0));
   CHECK(tally.total().misses == 0);
+  check_floors(tally, kStructuredFloors);
 }
 
 TEST_CASE("soundness fp: n = 130..160 dense (enclose_top_fp's Lanczos path)") {
@@ -68,4 +80,5 @@ TEST_CASE("soundness fp: n = 130..160 dense (enclose_top_fp's Lanczos path)") {
   run_soundness("fp large dense", fim::search::large_dense(), 5, scaled_count(5), {top_fp()}, tally);
   tally.print("soundness fp large dense", seconds_since(t0));
   CHECK(tally.total().misses == 0);
+  check_floors(tally, kDenseFloors);
 }
