@@ -13,7 +13,7 @@
 #include "claims/claim.hpp"
 #include "numeric/exact.hpp"
 #include "report/check_report.hpp"
-#include "report/verify_cert.hpp"
+#include "verify/verify.hpp"
 #include "search/run.hpp"
 
 namespace fim::props {
@@ -61,10 +61,10 @@ inline int run_claim_properties(const claims::Claim& claim) {
     ok &= expect(caught, "false variant '" + v.name + "' refuted with a certified counterexample");
     if (!caught) continue;
     const auto& cert = r.counterexamples.front().outcome.certificate;
-    const auto check = report::verify_certificate(cert);
-    ok &= expect(check.status == report::CertStatus::Confirmed,
+    const auto check = verify::verify_certificate(cert);
+    ok &= expect(check.status == verify::Status::Confirmed,
                  "  its certificate is confirmed exactly (" + check.reason + ")");
-    ok &= expect(report::verify_certificate(tampered(cert)).status != report::CertStatus::Confirmed,
+    ok &= expect(verify::verify_certificate(tampered(cert)).status != verify::Status::Confirmed,
                  "  a tampered copy is not confirmed");
   }
   std::printf("%d passed, %d failed\n", ok ? 1 : 0, ok ? 0 : 1);
