@@ -1,6 +1,7 @@
 #include "verify/number.hpp"
 
 #include <cstddef>
+#include <cstdio>
 
 namespace fim::verify {
 namespace {
@@ -112,8 +113,9 @@ std::string show_rounded(const mpq_class& x, bool up) {
   else mpz_fdiv_q(m.get_mpz_t(), s.get_num_mpz_t(), s.get_den_mpz_t());
   std::string digits = mpz_class(abs(m)).get_str();
   const long shift = static_cast<long>(digits.size()) - 17;  // 1 when rounding carried into a new digit
-  return std::string(m < 0 ? "-" : "") + digits.substr(0, 1) + "." + digits.substr(1) + "e" +
-         std::to_string(e + shift);
+  char exponent[24];
+  std::snprintf(exponent, sizeof exponent, "e%+03ld", e + shift);  // as printf's %e: e-03, e+00
+  return std::string(m < 0 ? "-" : "") + digits.substr(0, 1) + "." + digits.substr(1) + exponent;
 }
 
 }  // namespace

@@ -83,7 +83,7 @@ Check check_remainder(const Json& cert, const VariantInfo& v) {
       {"lambda1", Range::point(l1)}, {"lambda2", Range::point(l2)}, {"lambda_min", Range::point(lmin)},
       {"e11", Range::point(e[t][t])}};
   const Range bound = bound_expr.eval(vars);
-  const std::string what = "counterexample to " + describe(v) + (conjectured ? " with bound " + text : "");
+  const std::string what = "counterexample to " + (conjectured ? "remainder, variant conjectured (g > 0 and ||E|| < g/2 imply |R3| <= " + text + ")" : describe(v));
   if (bound.whole) return {Status::NotConfirmed, "the bound is unbounded over the certified ||E|| range"};
   if (abs_lo > bound.hi) return {Status::Confirmed, what + ": |R3| >= " + show_down(abs_lo) + " > bound <= " + show_up(bound.hi)};
   return {Status::NotConfirmed, "the bounds do not show |R3| above the bound"};
