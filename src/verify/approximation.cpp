@@ -169,6 +169,7 @@ Check check_user_approximation(const Json& cert) {
   expect_keys(cert, "certificate",
               {"fimcheck_certificate", "kind", "claim", "variant", "where", "matrices", "bounds", "value_bounds", "user_approximation"});
   const std::string name = text_of(cert["variant"], "variant");
+  if (find_variant("approx", "", name)) throw Refused("'" + name + "' is a built-in variant: its value is recomputed, never recorded");
   expect_keys(cert["where"], "where", {"approximation"});
   if (text_of(cert["where"]["approximation"], "where.approximation") != name)
     throw Refused("where.approximation must name the user approximation '" + name + "'");

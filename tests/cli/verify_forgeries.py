@@ -81,6 +81,15 @@ c = copy.deepcopy(weyl)
 c["variant"] = "half-top"
 emit("2", "variant label changed (index-shift -> half-top) is refused", c)
 
+approx = first("approx-frobenius-norm-as-lower")
+c = copy.deepcopy(approx)
+c["user_approximation"] = {"claimed": "lower"}
+c["value_bounds"] = {"lower": "1000000", "upper": "1000000"}
+emit("2", "a built-in approximation dressed as user code (value recorded, not recomputed) is refused", c)
+c = copy.deepcopy(approx)
+c["where"] = {"approximation": "frobenius-ratio"}
+emit("2", "an approximation name changed is refused (not a reading of the variant)", c)
+
 # -- size: a huge power is refused at once --
 c = copy.deepcopy(conj)
 c["bound"] = "normE^2147483648"
