@@ -79,9 +79,9 @@ mpq_class read_decimal(const std::string& text, std::size_t i) {
   if (j < text.size() && text[j] == '/') {
     const std::size_t k = scan(text, j + 1, digit);
     if (k != text.size()) refuse(text, "trailing text at position " + std::to_string(k + 1));
-    const mpz_class q(text.substr(j + 1));
+    const mpz_class q(text.substr(j + 1), 10);  // base 10: a leading 0 is not octal
     if (q == 0) refuse(text, "zero denominator");
-    mpq_class r(mpz_class(mantissa), q);
+    mpq_class r(mpz_class(mantissa, 10), q);
     r.canonicalize();
     return r;
   }
@@ -94,7 +94,7 @@ mpq_class read_decimal(const std::string& text, std::size_t i) {
   long e = 0;
   if (j < text.size() && (text[j] == 'e' || text[j] == 'E')) e = exponent(text, j + 1, kMaxDecimalExponent);
   else if (j != text.size()) refuse(text, "trailing text at position " + std::to_string(j + 1));
-  return scaled(mpz_class(mantissa), 10, e - fraction_digits);
+  return scaled(mpz_class(mantissa, 10), 10, e - fraction_digits);
 }
 
 // 17 significant digits of x, rounded toward -inf (up = false) or +inf (up = true).

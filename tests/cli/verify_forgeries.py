@@ -81,6 +81,26 @@ c = copy.deepcopy(weyl)
 c["variant"] = "half-top"
 emit("2", "variant label changed (index-shift -> half-top) is refused", c)
 
+# -- remainder three-quarters, by hand: proofs/remainder.md section 5, family P at t = 2^-10,
+# A = diag(1, 0), E = t [[-3, 4], [4, 3]], ||E|| = 5t, g = 1; lambda_1(A+E) = (1 + sqrt((1-6t)^2 + 64t^2))/2
+# is bracketed by 40-digit decimals (Python's decimal module, then the verifier's inertia counts).
+import decimal
+decimal.getcontext().prec = 60
+t = decimal.Decimal(1) / 1024
+lam = (1 + ((1 - 6 * t) ** 2 + 64 * t * t).sqrt()) / 2
+def decimal_text(x, rounding):
+    return str(x.quantize(decimal.Decimal("1e-40"), rounding=rounding))
+tq = {"fimcheck_certificate": 2, "kind": "remainder", "claim": "remainder", "variant": "three-quarters", "where": {},
+      "matrices": {"A": [["1", "0"], ["0", "0"]], "E": [["-3/1024", "4/1024"], ["4/1024", "3/1024"]]},
+      "bounds": [{"matrix": "A+E", "index": 1, "lower": decimal_text(lam, decimal.ROUND_FLOOR),
+                  "upper": decimal_text(lam, decimal.ROUND_CEILING)},
+                 {"matrix": "E", "index": 1, "lower": "5/1024", "upper": "5/1024"},
+                 {"matrix": "E", "index": 2, "lower": "-5/1024", "upper": "-5/1024"}]}
+emit("0", "remainder three-quarters refuted by family P at t = 2^-10 (remainder.md section 5)", tq)
+c = copy.deepcopy(tq)
+c["variant"] = "stated"
+emit("1", "the same case relabelled 'stated' (a true theorem) is not confirmed", c)
+
 approx = first("approx-frobenius-norm-as-lower")
 c = copy.deepcopy(approx)
 c["user_approximation"] = {"claimed": "lower"}

@@ -39,6 +39,10 @@ TEST_CASE("numbers are read exactly: decimals, fractions, hex floats beyond 53 b
   CHECK(read_number("3/6") == q(1, 2));
   CHECK(read_number("-4/8") == q(-1, 2));
   CHECK(read_number("0x1.8p-3") == q(3, 16));
+  CHECK(read_number("0.10") == q(1, 10));  // a leading 0 is decimal, never octal
+  CHECK(read_number("0.9") == q(9, 10));
+  CHECK(read_number("010/08") == q(5, 4));
+  CHECK(read_number("0x0.8p+1") == 1);
   CHECK(read_number("-0x0p+0") == 0);
   mpq_class one_plus = 1 + mpq_class(1, mpz_class(1) << 53);
   CHECK(read_number("0x1.00000000000008p+0") == one_plus);  // 54 significant bits, not rounded
