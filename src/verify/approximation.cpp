@@ -45,6 +45,7 @@ struct Value {
   }
 };
 
+// m x, exactly.
 std::vector<mpq_class> times(const Matrix& m, const std::vector<mpq_class>& x) {
   std::vector<mpq_class> y(m.size());
   for (std::size_t i = 0; i < m.size(); ++i)
@@ -52,12 +53,14 @@ std::vector<mpq_class> times(const Matrix& m, const std::vector<mpq_class>& x) {
   for (const auto& v : y) guard(v);
   return y;
 }
+// x^T y, exactly.
 mpq_class dot(const std::vector<mpq_class>& x, const std::vector<mpq_class>& y) {
   mpq_class t = 0;
   for (std::size_t i = 0; i < x.size(); ++i) t += x[i] * y[i];
   return guard(t);
 }
 
+// The value's enclosure as the certificate records it ("value_bounds").
 Value range_of(const Json& cert) {
   if (!cert.contains("value_bounds")) throw Refused("the certificate lacks value_bounds");
   expect_keys(cert["value_bounds"], "value_bounds", {"lower", "upper"});
@@ -141,6 +144,7 @@ Scores read_scores(const Json& cert) {
   return x;
 }
 
+// The reading, for messages.
 const char* side_text(Side s) { return s == Side::Lower ? "value <= lambda_1" : s == Side::Upper ? "lambda_1 <= value" : "|value - lambda_1| <= eps lambda_1"; }
 
 }  // namespace

@@ -24,6 +24,7 @@ constexpr int kMaxDepth = 200;
 constexpr long kMaxExponent = 64;
 const char* const kVariables[] = {"normE", "gap", "d", "lambda1", "lambda2", "lambda_min", "e11"};
 
+// A node with its operator and operands.
 Node make(Op op, Node a = nullptr, Node b = nullptr) {
   auto n = std::make_shared<ExprNode>();
   n->op = op;
@@ -32,6 +33,8 @@ Node make(Op op, Node a = nullptr, Node b = nullptr) {
   return n;
 }
 
+// Recursive descent over the grammar of expr.hpp: each rule's method parses it at the current
+// position and returns its tree; `depth` bounds the recursion; any error is Refused, with its column.
 class Parser {
  public:
   explicit Parser(const std::string& text) : s_(text) {}
@@ -157,14 +160,17 @@ class Parser {
 
 const Range kWhole{0, 0, true};
 
+// [lo, hi], each end within the size limit.
 Range checked(mpq_class lo, mpq_class hi) { return {guard(lo), guard(hi), false}; }
 
+// x * y: the extreme products of the ends.
 Range mul(const Range& x, const Range& y) {
   if (x.whole || y.whole) return kWhole;
   const mpq_class p[] = {x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi};
   return checked(*std::min_element(p, p + 4), *std::max_element(p, p + 4));
 }
 
+// x / y, the whole line when y may be 0.
 Range div(const Range& x, const Range& y) {
   if (x.whole || y.whole || (y.lo <= 0 && y.hi >= 0)) return kWhole;  // may divide by zero
   return mul(x, checked(1 / y.hi, 1 / y.lo));
@@ -200,6 +206,7 @@ mpq_class sqrt_bound(const mpq_class& q, bool up) {
   return guard(r);
 }
 
+// The enclosure of node n (proofs/verify.md, Lemma V3).
 Range eval_node(const ExprNode& n, const std::map<std::string, Range>& vars) {
   switch (n.op) {
     case Op::Num: return Range::point(n.value);

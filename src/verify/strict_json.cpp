@@ -11,6 +11,7 @@ namespace {
 constexpr int kMaxDepth = 16;
 constexpr std::size_t kMaxRows = 200;
 
+// "string", "number", ...: the JSON type, for messages.
 std::string json_type(const Json& j) { return j.type_name(); }
 
 }  // namespace
@@ -46,8 +47,6 @@ void expect_keys(const Json& j, const std::string& what, std::initializer_list<c
     if (!known) throw Refused(what + " has an unexpected field \"" + k + "\"");
   }
 }
-
-const Json& field(const Json& j, const char* key) { return j.at(key); }
 
 std::string text_of(const Json& j, const std::string& what) {
   if (!j.is_string()) throw Refused(what + " must be a string, not " + json_type(j));

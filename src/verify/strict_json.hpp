@@ -20,9 +20,6 @@ Json parse_strict(const std::string& text);
 void expect_keys(const Json& j, const std::string& what, std::initializer_list<const char*> required,
                  std::initializer_list<const char*> optional = {});
 
-/// j[key] of an object already checked by expect_keys; "what.key" names it in messages.
-const Json& field(const Json& j, const char* key);
-
 /// A string field.
 std::string text_of(const Json& j, const std::string& what);
 /// An exact number written as a JSON string (never a JSON number).
