@@ -12,8 +12,8 @@
 #include "claims/claim.hpp"
 #include "numeric/exact.hpp"
 #include "report/check_report.hpp"
-#include "report/verify_cert.hpp"
 #include "runner.hpp"
+#include "verify/verify.hpp"
 #include "search/run.hpp"
 
 namespace fim::props {
@@ -60,11 +60,11 @@ inline void claim_properties(Runner& run, const claims::Claim& claim, long searc
     run.check(name + " false variant '" + v.name + "' refuted with a certified counterexample", caught, counts);
     if (!caught) continue;
     const auto& cert = r.counterexamples.front().outcome.certificate;
-    const auto check = report::verify_certificate(cert);
+    const auto check = verify::verify_certificate(cert);
     run.check(name + " false variant '" + v.name + "': its certificate is confirmed exactly",
-              check.status == report::CertStatus::Confirmed, check.reason);
+              check.status == verify::Status::Confirmed, check.reason);
     run.check(name + " false variant '" + v.name + "': a tampered copy is not confirmed",
-              report::verify_certificate(tampered(cert)).status != report::CertStatus::Confirmed);
+              verify::verify_certificate(tampered(cert)).status != verify::Status::Confirmed);
   }
 }
 

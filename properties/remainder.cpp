@@ -28,11 +28,11 @@ void targeted_search_properties(fim::props::Runner& run) {
     const auto& cert = r.counterexamples.front().outcome.certificate;
     run.check("three-quarters: its certificate names the variant and the bound 3/4*normE^3/gap^2",
               cert["variant"] == "three-quarters" && cert["bound"]["expr"] == "3/4*normE^3/gap^2");
-    const auto check = fim::report::verify_certificate(cert);
+    const auto check = fim::verify::verify_certificate(cert);
     run.check("three-quarters: its certificate is confirmed exactly",
-              check.status == fim::report::CertStatus::Confirmed, check.reason);
+              check.status == fim::verify::Status::Confirmed, check.reason);
     run.check("three-quarters: a tampered copy is not confirmed",
-              fim::report::verify_certificate(fim::props::tampered(cert)).status != fim::report::CertStatus::Confirmed);
+              fim::verify::verify_certificate(fim::props::tampered(cert)).status != fim::verify::Status::Confirmed);
   }
   o.variant = "stated";
   const auto stated = fim::search::run_cases(claim, o);

@@ -661,12 +661,15 @@ class ApproxClaim final : public Claim {
     nlohmann::json bounds = nlohmann::json::array();
     if (r.claimed != Claimed::Upper) bounds.push_back({{"matrix", "F"}, {"index", 1}, {"upper", num::rational_text(hi)}});
     if (r.claimed != Claimed::Lower) bounds.push_back({{"matrix", "F"}, {"index", 1}, {"lower", num::rational_text(lo)}});
-    nlohmann::json cert = {{"fimcheck_certificate", 1}, {"kind", "approximation"}, {"claim", "approx"},
-                           {"variant", def.v.name}, {"statement", def.v.statement},
-                           {"approximation", {{"name", r.a->name()}, {"formula", r.a->formula()}}},
-                           {"claimed", claimed_name(r.claimed)},
+    // verify-cert derives the formula and the claimed side from (variant, approximation); a user
+    // approximation, whose code it cannot run, names its claimed side and its value's enclosure
+    nlohmann::json cert = {{"fimcheck_certificate", 2}, {"kind", "approximation"}, {"claim", "approx"},
+                           {"variant", def.v.name}, {"where", {{"approximation", r.a->name()}}},
                            {"matrices", {{"G", hex_matrix(g)}}}, {"bounds", bounds}};
-    if (r.claimed == Claimed::RelError) cert["eps"] = exact_text(eps);
+    if (f.is_string()) {
+      cert["user_approximation"] = {{"claimed", claimed_name(r.claimed)}};
+      if (r.claimed == Claimed::RelError) cert["user_approximation"]["eps"] = exact_text(eps);
+    }
     if (!recomputable)
       cert["value_bounds"] = {{"lower", num::rational_text(side.lo)}, {"upper", num::rational_text(side.hi)}};
     return cert;

@@ -58,9 +58,10 @@ class Directional final : public Claim {
     for (int k : extreme_indices(c.a, variant != "bottom")) {
       const double ekk = c.e(k, k);
       const std::string where = "v = e_" + std::to_string(k + 1);
-      if (variant == "upper") q.push_back({{{"A+E", 1}}, {{"A", 1}}, ekk, where});
-      else if (variant == "double") q.push_back({{{"A", 1}}, {{"A+E", 1}}, -2 * ekk, where});
-      else q.push_back({{{"A", 1}}, {{"A+E", 1}}, -ekk, where});
+      const nlohmann::json place = {{"k", k + 1}};
+      if (variant == "upper") q.push_back({{{"A+E", 1}}, {{"A", 1}}, ekk, where, place});
+      else if (variant == "double") q.push_back({{{"A", 1}}, {{"A+E", 1}}, -2 * ekk, where, place});
+      else q.push_back({{{"A", 1}}, {{"A+E", 1}}, -ekk, where, place});
     }
     return q;
   }

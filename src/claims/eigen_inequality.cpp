@@ -54,17 +54,6 @@ nlohmann::json hex_matrix(const MatrixXd& m) {
   return rows;
 }
 
-namespace {
-
-nlohmann::json terms_json(const std::vector<EigTerm>& terms) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const EigTerm& t : terms)
-    out.push_back({{"matrix", t.matrix}, {"index", t.index}, {"coef", exact_text(t.coef)}});
-  return out;
-}
-
-}  // namespace
-
 PairSpectra<Ival> pair_spectra_fp(const MatrixCase& c) {
   PairSpectra<Ival> s;
   s.ok = true;
@@ -126,16 +115,12 @@ std::string exact_text(const num::MpReal& x) { return num::rational_text(num::to
 
 nlohmann::json linear_certificate(const std::string& claim, const Variant& v, const MatrixCase& c,
                                   const LinearIneq& q, const nlohmann::json& bounds) {
-  return {{"fimcheck_certificate", 1},
+  return {{"fimcheck_certificate", 2},
           {"kind", "linear-eigenvalue-inequality"},
           {"claim", claim},
           {"variant", v.name},
-          {"statement", v.statement},
-          {"where", q.where},
+          {"where", q.place},
           {"matrices", {{"A", hex_matrix(c.a)}, {"E", hex_matrix(c.e)}}},
-          {"inequality",
-           {{"lhs", terms_json(q.lhs)}, {"rhs", terms_json(q.rhs)},
-            {"constant", exact_text(q.constant)}}},
           {"bounds", bounds}};
 }
 

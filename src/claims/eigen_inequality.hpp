@@ -49,6 +49,7 @@ struct LinearIneq {
   std::vector<EigTerm> lhs, rhs;
   double constant = 0;
   std::string where;
+  nlohmann::json place;  // `where` as the certificate names it; verify-cert derives the inequality from it
 };
 
 using report::to_json;
@@ -58,8 +59,8 @@ nlohmann::json hex_matrix(const Eigen::MatrixXd& m);
 /// The exact text of an end point (binary64 or MPFR value).
 std::string exact_text(double x);
 std::string exact_text(const num::MpReal& x);
-/// Certificate of a violated LinearIneq: the matrices exactly and one-sided eigenvalue bounds that
-/// an exact inertia count confirms (verify-cert), whose combination contradicts the inequality.
+/// Certificate of a violated LinearIneq: claim, variant and place (from which verify-cert derives the
+/// inequality), the matrices exactly and one-sided eigenvalue bounds whose combination contradicts it.
 nlohmann::json linear_certificate(const std::string& claim, const Variant& v, const MatrixCase& c,
                                   const LinearIneq& q, const nlohmann::json& bounds);
 

@@ -123,12 +123,10 @@ nlohmann::json genericity_m1_certificate(const Variant& v, const MatrixCase& c, 
   auto bound = [](const char* m, int k, const char* side, const auto& x) {
     return nlohmann::json{{"matrix", m}, {"index", k}, {side, exact_text(x)}};
   };
-  return {{"fimcheck_certificate", 1}, {"kind", "genericity-mean"}, {"claim", "genericity"},
-          {"variant", v.name}, {"statement", v.statement}, {"where", r.where}, {"model", "M1"},
-          {"noise", "E = xi B with P(xi = 1) = P(xi = -1) = 1/2; B is matrix E"},
-          {"top_index", top.t + 1},
-          {"reading", {{"coef", std::to_string(r.coef)}, {"remainder", r.prop7 ? "proposition-7" : "none"},
-                       {"gap", r.distinct_gap ? "distinct" : "all"}}},
+  // verify-cert derives c2, g, B and the reading's inequality from (variant, model, reading)
+  (void)top;
+  return {{"fimcheck_certificate", 2}, {"kind", "genericity-mean"}, {"claim", "genericity"},
+          {"variant", v.name}, {"where", {{"model", "M1"}, {"reading", r.prop7 ? "proposition-7" : "mean-increase"}}},
           {"matrices", {{"A", hex_matrix(c.a)}, {"E", hex_matrix(c.e)}}},
           {"bounds",
            {bound("A+E", 1, "lower", lower(plus.sum.front())), bound("A+E", 1, "upper", upper(plus.sum.front())),
@@ -277,7 +275,7 @@ class GenericityM1 final : public Claim {
   }
 
   static std::vector<LinearIneq> draw_inequalities() {
-    return {{{{"A", 1}}, {{"A+E", 1}}, 0.0, "lambda_1(F + E) >= lambda_1(F), draw E = B"}};
+    return {{{{"A", 1}}, {{"A+E", 1}}, 0.0, "lambda_1(F + E) >= lambda_1(F), draw E = B", {{"draw", "+B"}}}};
   }
 
   // V1: each draw must not lower lambda_1; the draw -B is the case (F, -B) (negation is exact).
@@ -286,7 +284,13 @@ class GenericityM1 final : public Claim {
     if (plus.verdict == Verdict::Violated) return plus;
     auto q = draw_inequalities();
     q.front().where = "lambda_1(F + E) >= lambda_1(F), draw E = -B";
+    q.front().place = {{"draw", "-B"}};
     Outcome minus = decide_linear_at(q, name(), v, {c.a, -c.e}, bits);
+    if (minus.verdict == Verdict::Violated) {  // the certificate names B itself and the draw F - B
+      minus.certificate["matrices"]["E"] = hex_matrix(c.e);
+      for (auto& b : minus.certificate["bounds"])
+        if (b["matrix"] == "A+E") b["matrix"] = "A-E";
+    }
     if (minus.verdict == Verdict::Violated || plus.verdict == Verdict::Holds) return minus;
     return plus;
   }

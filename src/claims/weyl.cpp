@@ -49,17 +49,17 @@ class Weyl final : public Claim {
       for (int i = 1; i <= n; ++i)
         for (int j = 1; j <= n && i + j - shift <= n; ++j)
           if (i + j - shift >= 1)
-            q.push_back({{{"A+E", i + j - shift}}, {{"A", i}, {"E", j}}, 0, ij(i, j)});
+            q.push_back({{{"A+E", i + j - shift}}, {{"A", i}, {"E", j}}, 0, ij(i, j), {{"i", i}, {"j", j}}});
     }
     if (variant == "stated")
       for (int i = 1; i <= n; ++i)
-        q.push_back({{{"A", i}, {"E", n}}, {{"A+E", i}}, 0, "lower, i = " + std::to_string(i)});
+        q.push_back({{{"A", i}, {"E", n}}, {{"A+E", i}}, 0, "lower, i = " + std::to_string(i), {{"i", i}}});
     if (variant == "lower-top")
       for (int i = 1; i <= n; ++i)
-        q.push_back({{{"A", i}, {"E", 1}}, {{"A+E", i}}, 0, "i = " + std::to_string(i)});
+        q.push_back({{{"A", i}, {"E", 1}}, {{"A+E", i}}, 0, "i = " + std::to_string(i), {{"i", i}}});
     if (variant == "half-top")
       for (int i = 1; i <= n; ++i)
-        q.push_back({{{"A+E", i}}, {{"A", i}, {"E", 1, 0.5}}, 0, "i = " + std::to_string(i)});
+        q.push_back({{{"A+E", i}}, {{"A", i}, {"E", 1, 0.5}}, 0, "i = " + std::to_string(i), {{"i", i}}});
     return q;
   }
 };

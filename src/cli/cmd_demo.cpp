@@ -22,7 +22,7 @@
 #include "report/atomic_file.hpp"
 #include "report/check_report.hpp"
 #include "report/enclosure_json.hpp"
-#include "report/verify_cert.hpp"
+#include "verify/verify.hpp"
 #include "search/run.hpp"
 
 namespace fim::cli {
@@ -172,8 +172,8 @@ search::RunResult run_claim(Tour& t, const claims::Claim& claim, search::RunOpti
 }
 
 std::string confirmation(const search::Counterexample& cx, const std::string& file) {
-  const auto check = report::verify_certificate(cx.outcome.certificate);
-  return (check.status == report::CertStatus::Confirmed ? "fimcheck verify-cert " + file + ": CONFIRMED: "
+  const auto check = verify::verify_certificate(cx.outcome.certificate);
+  return (check.status == verify::Status::Confirmed ? "fimcheck verify-cert " + file + ": CONFIRMED: "
                                                           : "fimcheck verify-cert " + file + ": NOT confirmed: ") +
          check.reason;
 }

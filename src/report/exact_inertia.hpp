@@ -1,5 +1,5 @@
-// The exact inertia oracle (SPEC S10), used by the soundness tests, by verify-cert and to decide
-// exact ties: exact inertia counts of binary64 symmetric matrices in GMP integers, and exact checks
+// The exact inertia oracle (SPEC S10), used by the soundness tests and to decide exact ties (the
+// certificate verifier has its own, src/verify/inertia.cpp): exact inertia counts of binary64 symmetric matrices in GMP integers, and exact checks
 // of eigenvalue, gap and norm enclosures against them.
 //
 // Sylvester's law of inertia (proofs/linear-algebra.md, Lemma 12): a congruence T^T M T with T

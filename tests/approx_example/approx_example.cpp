@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "claims/approx.hpp"
-#include "report/verify_cert.hpp"
+#include "verify/verify.hpp"
 #include "search/run.hpp"
 
 namespace {
@@ -79,11 +79,11 @@ int main() {
     std::printf("FAIL: the false claim was not refuted\n");
     return 1;
   }
-  const auto check = fim::report::verify_certificate(r.counterexamples.front().outcome.certificate);
+  const auto check = fim::verify::verify_certificate(r.counterexamples.front().outcome.certificate);
   std::printf("certificate of the false claim: %s (%s)\n",
-              check.status == fim::report::CertStatus::Confirmed ? "CONFIRMED" : "NOT CONFIRMED",
+              check.status == fim::verify::Status::Confirmed ? "CONFIRMED" : "NOT CONFIRMED",
               check.reason.c_str());
-  ok &= check.status == fim::report::CertStatus::Confirmed;
+  ok &= check.status == fim::verify::Status::Confirmed;
   std::printf("%s\n", ok ? "approx example: ok" : "approx example: FAILED");
   return ok ? 0 : 1;
 }

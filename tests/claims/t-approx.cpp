@@ -6,7 +6,7 @@
 #include "claims/approx.hpp"
 #include "claims/claim.hpp"
 #include "claims/registry.hpp"
-#include "report/verify_cert.hpp"
+#include "verify/verify.hpp"
 
 namespace {
 using fim::claims::MatrixCase;
@@ -38,15 +38,15 @@ void refuted_with_confirmed_certificate(const fim::claims::Claim& claim, const M
   const auto out = run(claim, g, variant);
   INFO(variant << ": " << out.where);
   REQUIRE(out.verdict == Verdict::Violated);
-  const auto check = fim::report::verify_certificate(out.certificate);
+  const auto check = fim::verify::verify_certificate(out.certificate);
   INFO(check.reason);
-  CHECK(check.status == fim::report::CertStatus::Confirmed);
+  CHECK(check.status == fim::verify::Status::Confirmed);
   // a lambda_1 bound moved far to the wrong side is not confirmed
   auto bad = out.certificate;
   auto& b = bad["bounds"][0];
   if (b.contains("upper")) b["upper"] = "-1";
   else b["lower"] = "1000000";
-  CHECK(fim::report::verify_certificate(bad).status != fim::report::CertStatus::Confirmed);
+  CHECK(fim::verify::verify_certificate(bad).status != fim::verify::Status::Confirmed);
 }
 
 const char* const kBounds[] = {"stated", "score-norm-sandwich", "frobenius-sandwich", "gershgorin-upper"};

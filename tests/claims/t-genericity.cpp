@@ -5,7 +5,7 @@
 
 #include "claims/claim.hpp"
 #include "claims/registry.hpp"
-#include "report/verify_cert.hpp"
+#include "verify/verify.hpp"
 
 namespace {
 using fim::claims::MatrixCase;
@@ -31,9 +31,9 @@ void refuted_with_confirmed_certificate(const fim::claims::Claim& claim, const M
                                         const std::string& variant) {
   const auto out = run(claim, c, variant);
   REQUIRE(out.verdict == Verdict::Violated);
-  const auto check = fim::report::verify_certificate(out.certificate);
+  const auto check = fim::verify::verify_certificate(out.certificate);
   INFO(check.reason);
-  CHECK(check.status == fim::report::CertStatus::Confirmed);
+  CHECK(check.status == fim::verify::Status::Confirmed);
 }
 
 const fim::claims::Claim& m1() { return fim::claims::genericity_claim(); }
