@@ -98,7 +98,7 @@ Outcome decide(const MatrixCase& c, const Variant& v, const PairSpectra<I>& s, i
           {{"matrix", "E"}, {"index", 1}, {"upper", exact_text(upper(s.e.front()))}},
           {{"matrix", "E"}, {"index", n}, {"lower", exact_text(lower(s.e.back()))}},
           {{"matrix", "E"}, {"index", n}, {"upper", exact_text(upper(s.e.back()))}}}}};
-    if (conjectured) out.certificate["bound"] = conjecture->text();
+    if (v.name == "conjectured") out.certificate["bound"] = conjecture->text();  // a named variant's bound is derived
   }
   return out;
 }
