@@ -62,6 +62,10 @@ printf '# comment only\n\n' > "$CASES/no_numbers.csv"
 printf '1, 2, 3\n2, 1, 0\n3, 0\n' > "$CASES/ragged.csv"
 printf '1, 2\n2, abc\n' > "$CASES/non_numeric.csv"
 printf '1, nan\nnan, 1\n' > "$CASES/nan.csv"
+printf '1, 2\n2, 1.5abc\n' > "$CASES/trailing_text.csv"
+printf '1, 2\n2, 1e5.5\n' > "$CASES/trailing_exponent.csv"
+printf '1, 2\n2, 0x10\n' > "$CASES/hex.csv"
+printf '1 2\n2 1 x\n' > "$CASES/trailing_word.csv"
 printf '1, 2\n2, 1e400\n' > "$CASES/overflow.csv"
 printf '1, 2\n3, 1\n' > "$CASES/asymmetric.csv"
 printf '1, 0.1\n0.1000000000000000001, 1\n' > "$CASES/asymmetric_decimal.csv"
@@ -121,6 +125,10 @@ for args in "" "--json"; do
   check "ragged csv$suffix" ragged.csv $args
   check "non-numeric csv cell$suffix" non_numeric.csv $args
   check "nan csv cell$suffix" nan.csv $args
+  check "csv cell with trailing text$suffix" trailing_text.csv $args
+  check "csv cell 1e5.5$suffix" trailing_exponent.csv $args
+  check "csv hex cell$suffix" hex.csv $args
+  check "csv row with a trailing word$suffix" trailing_word.csv $args
   check "overflowing csv cell$suffix" overflow.csv $args
   check "non-symmetric csv$suffix" asymmetric.csv $args
   check "non-symmetric csv decimals$suffix" asymmetric_decimal.csv $args
