@@ -91,8 +91,9 @@ int run_lambda(const MatrixArgs& a) {
               << linalg::relative_width_up(top.lambda1) << ", " << top.bits << " bits)\n";
     if (top.gap)
       std::cout << "gap lambda_1 - lambda_2 in " << to_text(*top.gap)
-                << (top.gap->lo > 0 ? "  (certified simple top eigenvalue)"
-                                    : "  (top eigenvalue not certified simple)")
+                << (top.gap->lo > 0                          ? "  (certified simple top eigenvalue)"
+                    : top.gap->lo == 0 && top.gap->hi == 0 ? "  (gap = 0 exactly: lambda_1 is multiple)"
+                                                           : "  (top eigenvalue not certified simple)")
                 << "\n";
     if (!narrow) explain_width(a, l, p);
   }

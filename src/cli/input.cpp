@@ -36,6 +36,15 @@ linalg::SymMatrix symmetrized(const io::DenseInput& m) {
   return lo;
 }
 
+// Why a 1-D score array is refused: one sample of d scores and d samples of one score are both
+// plausible readings, and they have different FIMs.
+std::string one_dimensional(Index d) {
+  return "a 1-D array of " + std::to_string(d) +
+         " scores is ambiguous as a score matrix G (n x d): save it 2-D, with "
+         "np.save(path, g.reshape(1, -1)) for one sample of " + std::to_string(d) +
+         " parameters or g.reshape(-1, 1) for " + std::to_string(d) + " samples of one parameter";
+}
+
 void show(double fraction) {
   std::fprintf(stderr, "\rreading score matrix: %5.1f%%", 100.0 * fraction);
   if (fraction >= 1.0) std::fprintf(stderr, "\n");
@@ -58,8 +67,11 @@ GramInput load_gram(const std::string& path, bool show_progress) {
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;
   if (tty) progress = show;
-  if (ends_with(path, ".npy")) {
+  const io::Sniffed kind = io::sniff(path);
+  if (kind.kind == io::FileKind::archive) throw io::InputError(path, "file", kind.reason);
+  if (kind.kind == io::FileKind::npy || ends_with(path, ".npy")) {
     const io::NpyMatrix g(path);
+    if (g.ndim() == 1) throw io::InputError(path, "shape", one_dimensional(g.cols()));
     out.n = g.rows();
     out.d = g.cols();
     out.gram = linalg::enclose_gram(

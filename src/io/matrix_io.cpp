@@ -199,7 +199,9 @@ bool same_entry(const DenseInput& m, Index i, Index j) {
 }  // namespace
 
 DenseInput read_dense(const std::string& path) {
-  return ends_lower(path, 4) == ".npy" ? read_npy(path) : read_csv(path);
+  const Sniffed s = sniff(path);  // by content: an .npz renamed .csv is still no CSV
+  if (s.kind == FileKind::archive) throw InputError(path, "file", s.reason);
+  return s.kind == FileKind::npy || ends_lower(path, 4) == ".npy" ? read_npy(path) : read_csv(path);
 }
 
 DenseInput read_npy(const std::string& path) {

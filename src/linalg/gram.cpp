@@ -61,10 +61,12 @@ SymMatrix enclose_gram(Index n, Index d, const BlockReader& read,
   const Index dim = rows_small ? n : d, terms = rows_small ? d : n;
   PairwiseSum acc;
   MatrixXd block;
+  bool zero = true;  // every entry of G is 0: then every product and sum is exact (radius 0)
   for (Index t0 = 0; t0 < terms; t0 += kChunk) {
     const Index w = std::min(kChunk, terms - t0);
     if (rows_small) read(0, n, t0, w, block);
     else read(t0, w, 0, d, block);
+    zero = zero && (block.array() == 0).all();
     MatrixXd part = MatrixXd::Zero(dim, dim);
     if (rows_small) part.selfadjointView<Eigen::Lower>().rankUpdate(block);
     else part.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
@@ -82,7 +84,7 @@ SymMatrix enclose_gram(Index n, Index d, const BlockReader& read,
   for (Index i = 0; i < dim; ++i) trace += Ival(k.mid(i, i)) + deta;
   // ||K^ - K||_2 <= gamma_h / (1 - gamma_h) sum_i (K^_ii + d eta) + dim d eta   (Lemma 1b)
   const Ival radius = g / (Ival(1.0) - g) * trace + Ival(static_cast<double>(dim)) * deta;
-  k.radius = k.mid.allFinite() ? radius.hi : num::inf;
+  k.radius = zero ? 0.0 : k.mid.allFinite() ? radius.hi : num::inf;
   return k;
 }
 
