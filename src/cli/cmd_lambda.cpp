@@ -1,5 +1,6 @@
 // fimcheck lambda / spectrum: certified eigenvalue enclosures of a user's matrix (S9).
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include "cli/input.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
+#include "numeric/fp.hpp"
 #include "report/enclosure_json.hpp"
 
 namespace fim::cli {
@@ -54,14 +56,28 @@ linalg::Precision precision_of(const MatrixArgs& a) {
   return p;
 }
 
-void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p) {
+// Whether no binary64 interval around x can be narrow enough: its end points are binary64
+// values, so its printed width is at least one unit in the last place of the larger end.
+bool below_binary64(const Ival& x, double rel_width) {
+  const double mag = x.mag();
+  return mag > 0 && std::isfinite(mag) && num::add_up(num::next_up(mag), -mag) > rel_width * mag;
+}
+
+void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p, const Ival& x) {
   std::cout << "requested relative width " << a.rel_width << " not reached";
-  if (l.m.dim() > p.mp_max_dim)
+  if (below_binary64(x, a.rel_width))
+    std::cout << " (the end points are binary64 values: no enclosure of this value is narrower "
+                 "than one unit in their last place, "
+              << linalg::relative_width_up(Ival(x.mag(), num::next_up(x.mag()))) << " relative)";
+  else if (a.gram && l.m.radius > 0 && num::mul_up(2.0, l.m.radius) > a.rel_width * x.mag() * l.divisor)
+    std::cout << " (the rounding error of the Gram product, " << l.m.radius / l.divisor
+              << (l.precise_gram ? " after double-double accumulation," : "") << " bounds the width)";
+  else if (l.m.dim() > p.mp_max_dim)
     std::cout << " (matrices above " << p.mp_max_dim << " x " << p.mp_max_dim
               << " stay on the binary64 path)";
   else
     std::cout << " at " << a.max_bits << " bits";
-  if (l.m.radius > 0) std::cout << "; the input's own uncertainty bounds the width";
+  if (l.m.radius > 0 && !a.gram) std::cout << "; the input's own uncertainty bounds the width";
   std::cout << "\n";
 }
 
@@ -71,18 +87,24 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int run_lambda(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded l = load(a);
+  Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   linalg::Top top = linalg::enclose_top(l.m, p);
+  if (gram_worth_refining(l, top.lambda1, a.rel_width)) {  // escalate the Gram product too
+    l = load_fim_matrix(a.file, true, false, !a.json, true);
+    top = linalg::enclose_top(l.m, p);
+  }
   const Ival div(l.divisor);
   top.lambda1 = top.lambda1 / div;
   if (top.gap) top.gap = *top.gap / div;
   // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
   if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
-  const bool narrow = linalg::top_narrow_enough(top, a.rel_width);
+  const nlohmann::json printed = to_json(top.lambda1);
+  // width_reached speaks of the printed interval, which a reader can check exactly
+  const bool narrow = linalg::top_narrow_enough(top, a.rel_width) && report::printed_within(printed, a.rel_width);
   if (a.json) {
     nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
-    j["lambda_max"] = to_json(top.lambda1);
+    j["lambda_max"] = printed;
     j["gap"] = to_json(top.gap);
     j["width_reached"] = narrow;
     std::cout << j.dump(2) << "\n";
@@ -95,16 +117,20 @@ int run_lambda(const MatrixArgs& a) {
                     : top.gap->lo == 0 && top.gap->hi == 0 ? "  (gap = 0 exactly: lambda_1 is multiple)"
                                                            : "  (top eigenvalue not certified simple)")
                 << "\n";
-    if (!narrow) explain_width(a, l, p);
+    if (!narrow) explain_width(a, l, p, top.lambda1);
   }
   return narrow ? kOk : kUndecided;
 }
 
 int run_spectrum(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded l = load(a);
+  Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
-  const linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
+  linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
+  if (s.ok && gram_worth_refining(l, s.eig[0], a.rel_width)) {  // escalate the Gram product too
+    l = load_fim_matrix(a.file, true, false, !a.json, true);
+    s = linalg::enclose_spectrum(l.m, p);
+  }
   const Ival div(l.divisor);
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
   if (a.json) {
@@ -120,7 +146,7 @@ int run_spectrum(const MatrixArgs& a) {
     for (std::size_t i = 0; i < s.eig.size(); ++i)
       std::cout << "lambda_" << i + 1 << " in " << to_text(s.eig[i] / div) << "\n";
     if (!s.ok) std::cout << "no enclosure could be computed\n";
-    else if (!narrow) explain_width(a, l, p);
+    else if (!narrow) explain_width(a, l, p, s.eig[0] / div);
   }
   return narrow ? kOk : kUndecided;
 }

@@ -91,13 +91,19 @@ struct Lambda {
 // Encloses lambda_1 of the matrix in FILE (of the FIM G^T G / n when gram): the same load and
 // enclose_top calls as fimcheck lambda, so both commands print the same enclosure.
 Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
-  const FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
-  const linalg::Top top = linalg::enclose_top(f.m, linalg::Precision{a.max_bits, a.rel_width});
+  FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
+  const linalg::Precision p{a.max_bits, a.rel_width};
+  linalg::Top top = linalg::enclose_top(f.m, p);
+  if (gram_worth_refining(f, top.lambda1, a.rel_width)) {  // escalate the Gram product too
+    f = load_fim_matrix(file, true, false, !a.json, true);
+    top = linalg::enclose_top(f.m, p);
+  }
   Lambda out;
   out.n = f.n;
   out.d = f.d;
   out.value = top.lambda1 / Ival(f.divisor);
-  out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag());
+  out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag()) &&
+               report::printed_within(report::to_json(out.value), a.rel_width);  // as printed
   return out;
 }
 
@@ -168,7 +174,8 @@ int step_exit(bool narrow, bool base_certain, const std::optional<claims::Classi
 
 // {"lo": S, "hi": S} with outward-rounded decimals, as report::to_json, keeping lo first.
 nlohmann::ordered_json enclosure_json(const Ival& x) {
-  return {{"lo", num::decimal_down(x.lo)}, {"hi", num::decimal_up(x.hi)}};
+  const auto [lo, hi] = num::decimal_enclosure(x.lo, x.hi);
+  return {{"lo", lo}, {"hi", hi}};
 }
 
 // Why sigma is undefined: exactly (a zero base) or because the base was not separated from 0.

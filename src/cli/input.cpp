@@ -1,5 +1,6 @@
 #include "cli/input.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@ linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize) {
   return ball_of(m);
 }
 
-GramInput load_gram(const std::string& path, bool show_progress) {
+GramInput load_gram(const std::string& path, bool show_progress, bool precise) {
   GramInput out;
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;
@@ -74,7 +75,7 @@ GramInput load_gram(const std::string& path, bool show_progress) {
     if (g.ndim() == 1) throw io::InputError(path, "shape", one_dimensional(g.cols()));
     out.n = g.rows();
     out.d = g.cols();
-    out.gram = linalg::enclose_gram(
+    out.gram = (precise ? linalg::enclose_gram_dd : linalg::enclose_gram)(
         out.n, out.d,
         [&g](Index r0, Index h, Index c0, Index w, MatrixXd& b) { g.read_block(r0, h, c0, w, b); },
         progress);
@@ -87,16 +88,18 @@ GramInput load_gram(const std::string& path, bool show_progress) {
                          "exactly representable is accepted for dense matrices only");
   out.n = m.lo.rows();
   out.d = m.lo.cols();
-  out.gram = linalg::enclose_gram(
+  out.gram = (precise ? linalg::enclose_gram_dd : linalg::enclose_gram)(
       out.n, out.d,
-      [&m](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = m.lo.block(r0, c0, h, w); });
+      [&m](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = m.lo.block(r0, c0, h, w); }, {});
   return out;
 }
 
-FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress) {
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
+                          bool precise_gram) {
   FimMatrix f;
   if (gram) {
-    GramInput g = load_gram(path, show_progress);
+    GramInput g = load_gram(path, show_progress, precise_gram);
+    f.precise_gram = precise_gram;
     f.m = std::move(g.gram);
     f.divisor = static_cast<double>(g.n);
     f.n = g.n;
@@ -106,6 +109,12 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
     f.n = f.d = f.m.dim();
   }
   return f;
+}
+
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width) {
+  if (f.divisor == 1 || f.precise_gram || !(f.m.radius > 0) || !std::isfinite(f.m.radius)) return false;
+  // the radius widens the enclosure by 2 radius (Corollary 5a); worth it past half the budget
+  return num::mul_up(4.0, f.m.radius) > rel_width * raw.mag();
 }
 
 }  // namespace fim::cli

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "linalg/sym_matrix.hpp"
+#include "numeric/interval.hpp"
 
 namespace fim::cli {
 
@@ -16,7 +17,8 @@ struct GramInput {
   linalg::SymMatrix gram;
   Eigen::Index n = 0, d = 0;
 };
-GramInput load_gram(const std::string& path, bool show_progress);
+/// precise: accumulate in double-double (Lemma 13) instead of binary64 (Lemma 1b).
+GramInput load_gram(const std::string& path, bool show_progress, bool precise = false);
 
 /// The matrix whose eigenvalues divided by `divisor` are the FIM's: FILE itself (divisor 1) or,
 /// with gram, the Gram matrix of the scores in FILE (divisor n, Lemma 9).
@@ -24,7 +26,14 @@ struct FimMatrix {
   linalg::SymMatrix m;
   double divisor = 1;
   Eigen::Index n = 0, d = 0;
+  bool precise_gram = false;  // the Gram matrix was accumulated in double-double
 };
-FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress);
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
+                          bool precise_gram = false);
+
+/// Whether f is a binary64 Gram matrix whose rounding radius, rather than the eigenvalue solver,
+/// keeps the enclosure `raw` of its lambda_1 (before the division by n) wider than rel_width:
+/// then the Gram matrix is worth accumulating again in double-double.
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width);
 
 }  // namespace fim::cli
