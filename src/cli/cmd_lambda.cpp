@@ -1,4 +1,5 @@
 // fimcheck lambda / spectrum: certified eigenvalue enclosures of a user's matrix (S9).
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -65,12 +66,15 @@ bool below_binary64(const Ival& x, double rel_width) {
 
 void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p, const Ival& x) {
   std::cout << "requested relative width " << a.rel_width << " not reached";
-  if (below_binary64(x, a.rel_width))
+  if (std::isinf(x.hi) && x.lo >= DBL_MAX)
+    std::cout << " (lambda_max is certified to exceed the largest binary64 number, " << DBL_MAX
+              << ": the upper end cannot be written in binary64)";
+  else if (below_binary64(x, a.rel_width))
     std::cout << " (the end points are binary64 values: no enclosure of this value is narrower "
                  "than one unit in their last place, "
               << linalg::relative_width_up(Ival(x.mag(), num::next_up(x.mag()))) << " relative)";
-  else if (a.gram && l.m.radius > 0 && num::mul_up(2.0, l.m.radius) > a.rel_width * x.mag() * l.divisor)
-    std::cout << " (the rounding error of the Gram product, " << l.m.radius / l.divisor
+  else if (a.gram && l.m.radius > 0 && num::mul_up(2.0, fim_value(l, Ival(l.m.radius)).hi) > a.rel_width * x.mag())
+    std::cout << " (the rounding error of the Gram product, " << fim_value(l, Ival(l.m.radius)).hi
               << (l.precise_gram ? " after double-double accumulation," : "") << " bounds the width)";
   else if (l.m.dim() > p.mp_max_dim)
     std::cout << " (matrices above " << p.mp_max_dim << " x " << p.mp_max_dim
@@ -94,9 +98,8 @@ int run_lambda(const MatrixArgs& a) {
     l = load_fim_matrix(a.file, true, false, !a.json, true);
     top = linalg::enclose_top(l.m, p);
   }
-  const Ival div(l.divisor);
-  top.lambda1 = top.lambda1 / div;
-  if (top.gap) top.gap = *top.gap / div;
+  top.lambda1 = fim_value(l, top.lambda1);
+  if (top.gap) top.gap = fim_value(l, *top.gap);
   // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
   if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
   const nlohmann::json printed = to_json(top.lambda1);
@@ -131,22 +134,22 @@ int run_spectrum(const MatrixArgs& a) {
     l = load_fim_matrix(a.file, true, false, !a.json, true);
     s = linalg::enclose_spectrum(l.m, p);
   }
-  const Ival div(l.divisor);
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
+  const auto div = [&l](const Ival& x) { return fim_value(l, x); };
   if (a.json) {
     nlohmann::json j = header(a, l, s.bits, seconds_since(t0));
     j["eigenvalues"] = nlohmann::json::array();
-    for (const Ival& x : s.eig) j["eigenvalues"].push_back(to_json(x / div));
-    j["lambda_max"] = s.eig.empty() ? nlohmann::json(nullptr) : to_json(s.eig[0] / div);
-    j["gap"] = s.gap ? to_json(*s.gap / div) : nlohmann::json(nullptr);
+    for (const Ival& x : s.eig) j["eigenvalues"].push_back(to_json(div(x)));
+    j["lambda_max"] = s.eig.empty() ? nlohmann::json(nullptr) : to_json(div(s.eig[0]));
+    j["gap"] = s.gap ? to_json(div(*s.gap)) : nlohmann::json(nullptr);
     if (a.gram) j["further_zero_eigenvalues"] = std::max<Eigen::Index>(0, l.d - l.n);
     j["width_reached"] = narrow;
     std::cout << j.dump(2) << "\n";
   } else {
     for (std::size_t i = 0; i < s.eig.size(); ++i)
-      std::cout << "lambda_" << i + 1 << " in " << to_text(s.eig[i] / div) << "\n";
+      std::cout << "lambda_" << i + 1 << " in " << to_text(div(s.eig[i])) << "\n";
     if (!s.ok) std::cout << "no enclosure could be computed\n";
-    else if (!narrow) explain_width(a, l, p, s.eig[0] / div);
+    else if (!narrow) explain_width(a, l, p, div(s.eig[0]));
   }
   return narrow ? kOk : kUndecided;
 }

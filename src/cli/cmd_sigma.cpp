@@ -101,7 +101,7 @@ Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
   Lambda out;
   out.n = f.n;
   out.d = f.d;
-  out.value = top.lambda1 / Ival(f.divisor);
+  out.value = fim_value(f, top.lambda1);
   out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag()) &&
                report::printed_within(report::to_json(out.value), a.rel_width);  // as printed
   return out;

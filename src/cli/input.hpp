@@ -16,6 +16,7 @@ linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize);
 struct GramInput {
   linalg::SymMatrix gram;
   Eigen::Index n = 0, d = 0;
+  int scale2 = 0;  // gram encloses 2^-scale2 G G^T (G scaled by an exact power of two, Lemma 14)
 };
 /// precise: accumulate in double-double (Lemma 13) instead of binary64 (Lemma 1b).
 GramInput load_gram(const std::string& path, bool show_progress, bool precise = false);
@@ -27,7 +28,13 @@ struct FimMatrix {
   double divisor = 1;
   Eigen::Index n = 0, d = 0;
   bool precise_gram = false;  // the Gram matrix was accumulated in double-double
+  int scale2 = 0;             // the FIM's eigenvalues are those of m times 2^scale2, over divisor
 };
+
+/// The FIM's eigenvalue enclosure from an enclosure `raw` of one of f.m: times 2^scale2 and
+/// divided by the divisor, rounded outward; beyond binary64's range a lower end becomes DBL_MAX
+/// and an upper end +inf (the value is certified to be that large).
+num::Ival fim_value(const FimMatrix& f, const num::Ival& raw);
 FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
                           bool precise_gram = false);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "linalg/gram.hpp"
+#include "linalg/product_bounds.hpp"
 #include "numeric/mp.hpp"
 
 namespace fim::model {
@@ -40,13 +41,6 @@ Dense<Ival> mp_scores(const Model& m, const LabelPlan& plan, int bits) {
   return r;
 }
 
-// sqrt(sum of squares), rounded upward.
-double frobenius_up(const Eigen::MatrixXd& m) {
-  double s = 0;
-  for (Eigen::Index k = 0; k < m.size(); ++k) s = num::add_up(s, num::mul_up(m.data()[k], m.data()[k]));
-  return num::sqrt_up(s);
-}
-
 }  // namespace
 
 linalg::IntervalBox box_of(const Dense<Ival>& m) {
@@ -72,7 +66,7 @@ linalg::Top enclose_fim_top(const Dense<Ival>& g, const linalg::Precision& p) {
   if (!t.ok) return t;
   // proofs/models.md, Lemma 9: every Gram matrix of the box is within
   // 2 ||M||_2 ||R||_F + ||R||_F^2 of M's, and ||M||_2^2 = lambda_1(Gram(M)) <= t.lambda1.hi
-  const double r = frobenius_up(rad), norm_mid = num::sqrt_up(t.lambda1.hi);
+  const double r = linalg::frobenius_up(rad), norm_mid = num::sqrt_up(t.lambda1.hi);
   const double extra = num::add_up(num::mul_up(2.0, num::mul_up(norm_mid, r)), num::mul_up(r, r));
   t.lambda1 = linalg::widen(t.lambda1, extra);  // Weyl: each eigenvalue moves by <= extra
   t.lambda1.lo = std::max(t.lambda1.lo, 0.0);   // a Gram matrix is positive semidefinite
