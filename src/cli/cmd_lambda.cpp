@@ -94,7 +94,7 @@ int run_lambda(const MatrixArgs& a) {
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   linalg::Top top = linalg::enclose_top(l.m, p);
-  if (gram_worth_refining(l, top.lambda1, a.rel_width)) {  // escalate the Gram product too
+  if (gram_worth_refining(l, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
     l = load_fim_matrix(a.file, true, false, !a.json, true);
     top = linalg::enclose_top(l.m, p);
   }
@@ -130,7 +130,7 @@ int run_spectrum(const MatrixArgs& a) {
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
-  if (s.ok && gram_worth_refining(l, s.eig[0], a.rel_width)) {  // escalate the Gram product too
+  if (s.ok && gram_worth_refining(l, s.eig[0], a.rel_width, a.max_bits)) {  // escalate the Gram product too
     l = load_fim_matrix(a.file, true, false, !a.json, true);
     s = linalg::enclose_spectrum(l.m, p);
   }

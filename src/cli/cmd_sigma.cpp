@@ -94,7 +94,7 @@ Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
   FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
   const linalg::Precision p{a.max_bits, a.rel_width};
   linalg::Top top = linalg::enclose_top(f.m, p);
-  if (gram_worth_refining(f, top.lambda1, a.rel_width)) {  // escalate the Gram product too
+  if (gram_worth_refining(f, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
     f = load_fim_matrix(file, true, false, !a.json, true);
     top = linalg::enclose_top(f.m, p);
   }

@@ -173,10 +173,8 @@ num::Ival fim_value(const FimMatrix& f, const num::Ival& raw) {
   return {scaled_end(x.lo, f.scale2, false), scaled_end(x.hi, f.scale2, true)};
 }
 
-bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width) {
-  if (f.divisor == 1 || f.precise_gram || !(f.m.radius > 0) || !std::isfinite(f.m.radius)) return false;
-  // the radius widens the enclosure by 2 radius (Corollary 5a); worth it past half the budget
-  return num::mul_up(4.0, f.m.radius) > rel_width * raw.mag();
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width, int max_bits) {
+  return max_bits > 53 && f.divisor != 1 && !f.precise_gram && linalg::gram_radius_limits(f.m.radius, raw.mag(), rel_width);
 }
 
 }  // namespace fim::cli

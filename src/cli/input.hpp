@@ -41,6 +41,7 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
 /// Whether f is a binary64 Gram matrix whose rounding radius, rather than the eigenvalue solver,
 /// keeps the enclosure `raw` of its lambda_1 (before the division by n) wider than rel_width:
 /// then the Gram matrix is worth accumulating again in double-double.
-bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width);
+/// Escalation is allowed only above 53 bits (--max-bits 53 means binary64 only).
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width, int max_bits);
 
 }  // namespace fim::cli

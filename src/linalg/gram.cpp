@@ -160,4 +160,8 @@ SymMatrix enclose_gram_dd(Index n, Index d, const BlockReader& read,
   return k;
 }
 
+bool gram_radius_limits(double radius, double mag, double rel_width) {
+  return radius > 0 && std::isfinite(radius) && num::mul_up(4.0, radius) > rel_width * mag;
+}
+
 }  // namespace fim::linalg

@@ -23,4 +23,9 @@ SymMatrix enclose_gram(Eigen::Index n, Eigen::Index d, const BlockReader& read,
 SymMatrix enclose_gram_dd(Eigen::Index n, Eigen::Index d, const BlockReader& read,
                           const std::function<void(double)>& progress = {});
 
+/// Whether a Gram matrix's own radius, rather than the eigenvalue solver, keeps an enclosure of
+/// magnitude `mag` from `rel_width`: it widens it by 2 radius (Corollary 5a), and past half the
+/// budget the product is worth accumulating again with enclose_gram_dd.
+bool gram_radius_limits(double radius, double mag, double rel_width);
+
 }  // namespace fim::linalg
