@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <climits>
 #include <cmath>
 #include <optional>
@@ -25,11 +24,9 @@ long long integer_in(const std::string& key, const std::string& v, long long lo,
 }
 
 std::uint64_t unsigned64(const std::string& key, const std::string& v) {
-  std::uint64_t x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
-  return x;
+  const std::optional<std::uint64_t> x = num::read_unsigned64(v);
+  if (!x) bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
+  return *x;
 }
 
 // Read by the one strict reader, then rounded to nearest (as strtod would, without its laxity).

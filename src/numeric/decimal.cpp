@@ -174,6 +174,13 @@ std::optional<long long> read_integer(std::string_view text, long long lo, long 
   return x;
 }
 
+std::optional<std::uint64_t> read_unsigned64(std::string_view text) {
+  std::uint64_t x = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return x;
+}
+
 double to_binary64(const Decimal& d, Round r) {
   // For a negative d, rounding down the value is rounding up the magnitude, and vice versa.
   const Round m = !d.negative || r == Round::nearest ? r : (r == Round::down ? Round::up : Round::down);

@@ -35,6 +35,9 @@ std::optional<Rational> read_exact(std::string_view text);
 /// A whole decimal integer (optionally signed, no exponent, no trailing text) in [lo, hi].
 std::optional<long long> read_integer(std::string_view text, long long lo, long long hi);
 
+/// A whole unsigned decimal integer (no sign, no exponent, no trailing text) below 2^64.
+std::optional<std::uint64_t> read_unsigned64(std::string_view text);
+
 /// Which binary64 value of d to take: the one below, the one above, or the nearest (ties to even).
 enum class Round { down, up, nearest };
 /// d rounded to binary64 in direction r, subnormals as binary64 has them, +-inf on overflow.

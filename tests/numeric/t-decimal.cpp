@@ -4,6 +4,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -50,6 +51,13 @@ TEST_CASE("read_integer: whole decimal integers in range only") {
   CHECK(*read_integer("-3", -5, 5) == -3);
   for (const char* bad : {"4x", "4.0", "1e1", "", "+", "+-3", " 4", "17", "1", "99999999999999999999"})
     CHECK_MESSAGE(!read_integer(bad, 2, 16), bad);
+}
+
+TEST_CASE("read_unsigned64: whole unsigned integers below 2^64 only") {
+  CHECK(*fim::num::read_unsigned64("18446744073709551615") == UINT64_MAX);
+  CHECK(*fim::num::read_unsigned64("0") == 0);
+  for (const char* bad : {"18446744073709551616", "-1", "+1", "1x", "1e3", "", " 1"})
+    CHECK_MESSAGE(!fim::num::read_unsigned64(bad), bad);
 }
 
 TEST_CASE("to_binary64 and enclose_binary64 are the exact roundings, checked in rationals") {
