@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "io/matrix_io.hpp"
+#include "numeric/decimal.hpp"
 
 namespace fim::claims {
 
@@ -528,7 +529,7 @@ namespace {
 
 std::optional<Rational> end_of(const std::string& text, const std::string& whole, bool lower) {
   if (text == (lower ? "-inf" : "inf") || (!lower && text == "+inf")) return std::nullopt;
-  const auto r = read_exact_number(text);
+  const auto r = num::read_exact(text);
   if (!r) throw io::InputError("--classify", whole, "'" + text + "' is not a number");
   return r;
 }
@@ -540,7 +541,7 @@ ValueSet parse_value_set(const std::string& text) {
   const auto comma = text.find(',');
   if (comma == std::string::npos) {
     if (const auto k = special_named(text)) set.point = Value::special(*k);
-    else if (const auto r = read_exact_number(text)) set.point = Value::finite(*r);
+    else if (const auto r = num::read_exact(text)) set.point = Value::finite(*r);
     else throw io::InputError("--classify", text, "expected LO,HI or a single value such as 1.5 or nan");
     return set;
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/matrix_io.hpp"
+#include "numeric/decimal.hpp"
 #include "numeric/exact.hpp"
 
 namespace fim::claims {
@@ -76,24 +77,6 @@ std::string to_text(const Value& v) {
     case Kind::Bool: return v.b ? "true" : "false";
   }
   return "?";
-}
-
-std::optional<Rational> read_exact_number(const std::string& text) {
-  if (const auto slash = text.find('/'); slash != std::string::npos) {
-    const std::string p = text.substr(0, slash), q = text.substr(slash + 1);
-    const auto digits_only = [](const std::string& s, std::size_t from) {
-      return s.size() > from && s.find_first_not_of("0123456789", from) == std::string::npos;
-    };
-    const bool signed_p = !p.empty() && (p[0] == '-' || p[0] == '+');
-    if (!digits_only(p, signed_p ? 1 : 0) || !digits_only(q, 0) ||
-        q.find_first_not_of('0') == std::string::npos)
-      return std::nullopt;  // also refuses q = 0, which GMP would not survive
-  }
-  try {
-    return num::parse_rational(text);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
 }
 
 bool in_domain(const Coordinate& c, const Value& v) {
@@ -314,7 +297,7 @@ class Reader {
 
   Rational number_at(const Json& v, const std::string& path, const std::string& what) const {
     if (!v.is_string()) fail(path, what + " must be a number, not " + std::string(v.type_name()));
-    const auto r = read_exact_number(v.get<std::string>());
+    const auto r = num::read_exact(v.get<std::string>());
     if (!r) fail(path, what + " '" + v.get<std::string>() + "' is not a number (write a decimal such as \"1.5\")");
     return *r;
   }
@@ -501,7 +484,7 @@ Value parse_value(const Coordinate& c, const std::string& text, const std::strin
   Value v;
   if (c.type == CoordType::Bool && (text == "true" || text == "false")) v = Value::boolean(text == "true");
   else if (const auto k = special_named(text)) v = Value::special(*k);
-  else if (const auto r = read_exact_number(text)) v = Value::finite(*r);
+  else if (const auto r = num::read_exact(text)) v = Value::finite(*r);
   else throw io::InputError(file, place, "'" + text + "' is not a value of coordinate '" + c.name + "'");
   if (!in_domain(c, v))
     throw io::InputError(file, place, "'" + text + "' is outside the domain of coordinate '" + c.name + "'");

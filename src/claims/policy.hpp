@@ -98,7 +98,4 @@ Value parse_value(const Coordinate& c, const std::string& text, const std::strin
 /// text, reason) for an unknown coordinate or a value outside its domain.
 std::pair<std::size_t, Value> parse_assignment(const Policy& p, const std::string& text);
 
-/// Reads a rational written as a decimal ("-1.25e-3") or "p/q" with q != 0; nullopt otherwise.
-std::optional<Rational> read_exact_number(const std::string& text);
-
 }  // namespace fim::claims

@@ -13,6 +13,7 @@
 #include "claims/genericity_m3.hpp"
 #include "claims/registry.hpp"
 #include "fim/spec.hpp"
+#include "numeric/decimal.hpp"
 #include "report/atomic_file.hpp"
 #include "report/check_report.hpp"
 #include "search/best_constant.hpp"
@@ -35,12 +36,9 @@ struct CheckArgs {
 // "LO..HI" or "N" -> [lo, hi] with 1 <= lo <= hi <= 64.
 std::pair<int, int> parse_dims(const std::string& s) {
   const auto dots = s.find("..");
-  try {
-    const int lo = std::stoi(s.substr(0, dots));
-    const int hi = dots == std::string::npos ? lo : std::stoi(s.substr(dots + 2));
-    if (1 <= lo && lo <= hi && hi <= 64) return {lo, hi};
-  } catch (const std::exception&) {
-  }
+  const auto lo = num::read_integer(std::string_view(s).substr(0, dots), 1, 64);
+  const auto hi = dots == std::string::npos ? lo : num::read_integer(s.substr(dots + 2), 1, 64);
+  if (lo && hi && *lo <= *hi) return {int(*lo), int(*hi)};
   throw CLI::ValidationError("--dim", "expected LO..HI with 1 <= LO <= HI <= 64, got '" + s + "'");
 }
 

@@ -20,6 +20,7 @@
 #include "fim/language_model.hpp"
 #include "fim/monitor.hpp"
 #include "fim/spec.hpp"
+#include "numeric/decimal.hpp"
 #include "report/atomic_file.hpp"
 #include "report/enclosure_json.hpp"
 #include "report/svg.hpp"
@@ -156,13 +157,9 @@ int run_experiment(ExperimentArgs a) {
   if (a.quick) o = quick_options(o);
   o.bits.clear();
   for (const std::string& b : split(a.bits, ',')) {
-    int v = 0;
-    try {
-      v = std::stoi(b);
-    } catch (const std::exception&) {
-    }
-    if (v < 2 || v > 16) throw CLI::ValidationError("--bits", "bit widths 2..16, got '" + b + "'");
-    o.bits.push_back(v);
+    const std::optional<long long> v = num::read_integer(b, 2, 16);
+    if (!v) throw CLI::ValidationError("--bits", "bit widths 2..16, got '" + b + "'");
+    o.bits.push_back(int(*v));
   }
   const std::vector<std::string> specs = a.models.empty() ? (a.quick ? quick_models() : default_models()) : split(a.models, ';');
   for (const std::string& s : specs)  // bad SPECs fail before any work

@@ -1,5 +1,7 @@
 // fimcheck lambda / spectrum: certified eigenvalue enclosures of a user's matrix (S9).
+#include <cfloat>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <unistd.h>
@@ -8,6 +10,7 @@
 #include "cli/input.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
+#include "numeric/fp.hpp"
 #include "report/enclosure_json.hpp"
 
 namespace fim::cli {
@@ -54,14 +57,31 @@ linalg::Precision precision_of(const MatrixArgs& a) {
   return p;
 }
 
-void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p) {
+// Whether no binary64 interval around x can be narrow enough: its end points are binary64
+// values, so its printed width is at least one unit in the last place of the larger end.
+bool below_binary64(const Ival& x, double rel_width) {
+  const double mag = x.mag();
+  return mag > 0 && std::isfinite(mag) && num::add_up(num::next_up(mag), -mag) > rel_width * mag;
+}
+
+void explain_width(const MatrixArgs& a, const Loaded& l, const linalg::Precision& p, const Ival& x) {
   std::cout << "requested relative width " << a.rel_width << " not reached";
-  if (l.m.dim() > p.mp_max_dim)
+  if (std::isinf(x.hi) && x.lo >= DBL_MAX)
+    std::cout << " (lambda_max is certified to exceed the largest binary64 number, " << DBL_MAX
+              << ": the upper end cannot be written in binary64)";
+  else if (below_binary64(x, a.rel_width))
+    std::cout << " (the end points are binary64 values: no enclosure of this value is narrower "
+                 "than one unit in their last place, "
+              << linalg::relative_width_up(Ival(x.mag(), num::next_up(x.mag()))) << " relative)";
+  else if (a.gram && l.m.radius > 0 && num::mul_up(2.0, fim_value(l, Ival(l.m.radius)).hi) > a.rel_width * x.mag())
+    std::cout << " (the rounding error of the Gram product, " << fim_value(l, Ival(l.m.radius)).hi
+              << (l.precise_gram ? " after double-double accumulation," : "") << " bounds the width)";
+  else if (l.m.dim() > p.mp_max_dim)
     std::cout << " (matrices above " << p.mp_max_dim << " x " << p.mp_max_dim
               << " stay on the binary64 path)";
   else
     std::cout << " at " << a.max_bits << " bits";
-  if (l.m.radius > 0) std::cout << "; the input's own uncertainty bounds the width";
+  if (l.m.radius > 0 && !a.gram) std::cout << "; the input's own uncertainty bounds the width";
   std::cout << "\n";
 }
 
@@ -71,18 +91,23 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int run_lambda(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded l = load(a);
+  Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   linalg::Top top = linalg::enclose_top(l.m, p);
-  const Ival div(l.divisor);
-  top.lambda1 = top.lambda1 / div;
-  if (top.gap) top.gap = *top.gap / div;
+  if (gram_worth_refining(l, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
+    l = load_fim_matrix(a.file, true, false, !a.json, true);
+    top = linalg::enclose_top(l.m, p);
+  }
+  top.lambda1 = fim_value(l, top.lambda1);
+  if (top.gap) top.gap = fim_value(l, *top.gap);
   // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
   if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
-  const bool narrow = linalg::top_narrow_enough(top, a.rel_width);
+  const nlohmann::json printed = to_json(top.lambda1);
+  // width_reached speaks of the printed interval, which a reader can check exactly
+  const bool narrow = linalg::top_narrow_enough(top, a.rel_width) && report::printed_within(printed, a.rel_width);
   if (a.json) {
     nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
-    j["lambda_max"] = to_json(top.lambda1);
+    j["lambda_max"] = printed;
     j["gap"] = to_json(top.gap);
     j["width_reached"] = narrow;
     std::cout << j.dump(2) << "\n";
@@ -91,35 +116,40 @@ int run_lambda(const MatrixArgs& a) {
               << linalg::relative_width_up(top.lambda1) << ", " << top.bits << " bits)\n";
     if (top.gap)
       std::cout << "gap lambda_1 - lambda_2 in " << to_text(*top.gap)
-                << (top.gap->lo > 0 ? "  (certified simple top eigenvalue)"
-                                    : "  (top eigenvalue not certified simple)")
+                << (top.gap->lo > 0                          ? "  (certified simple top eigenvalue)"
+                    : top.gap->lo == 0 && top.gap->hi == 0 ? "  (gap = 0 exactly: lambda_1 is multiple)"
+                                                           : "  (top eigenvalue not certified simple)")
                 << "\n";
-    if (!narrow) explain_width(a, l, p);
+    if (!narrow) explain_width(a, l, p, top.lambda1);
   }
   return narrow ? kOk : kUndecided;
 }
 
 int run_spectrum(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded l = load(a);
+  Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
-  const linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
-  const Ival div(l.divisor);
+  linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
+  if (s.ok && gram_worth_refining(l, s.eig[0], a.rel_width, a.max_bits)) {  // escalate the Gram product too
+    l = load_fim_matrix(a.file, true, false, !a.json, true);
+    s = linalg::enclose_spectrum(l.m, p);
+  }
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
+  const auto div = [&l](const Ival& x) { return fim_value(l, x); };
   if (a.json) {
     nlohmann::json j = header(a, l, s.bits, seconds_since(t0));
     j["eigenvalues"] = nlohmann::json::array();
-    for (const Ival& x : s.eig) j["eigenvalues"].push_back(to_json(x / div));
-    j["lambda_max"] = s.eig.empty() ? nlohmann::json(nullptr) : to_json(s.eig[0] / div);
-    j["gap"] = s.gap ? to_json(*s.gap / div) : nlohmann::json(nullptr);
+    for (const Ival& x : s.eig) j["eigenvalues"].push_back(to_json(div(x)));
+    j["lambda_max"] = s.eig.empty() ? nlohmann::json(nullptr) : to_json(div(s.eig[0]));
+    j["gap"] = s.gap ? to_json(div(*s.gap)) : nlohmann::json(nullptr);
     if (a.gram) j["further_zero_eigenvalues"] = std::max<Eigen::Index>(0, l.d - l.n);
     j["width_reached"] = narrow;
     std::cout << j.dump(2) << "\n";
   } else {
     for (std::size_t i = 0; i < s.eig.size(); ++i)
-      std::cout << "lambda_" << i + 1 << " in " << to_text(s.eig[i] / div) << "\n";
+      std::cout << "lambda_" << i + 1 << " in " << to_text(div(s.eig[i])) << "\n";
     if (!s.ok) std::cout << "no enclosure could be computed\n";
-    else if (!narrow) explain_width(a, l, p);
+    else if (!narrow) explain_width(a, l, p, div(s.eig[0]));
   }
   return narrow ? kOk : kUndecided;
 }

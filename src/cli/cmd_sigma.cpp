@@ -85,17 +85,38 @@ std::vector<std::string> expand_steps(const std::vector<std::string>& args) {
 struct Lambda {
   Ival value;
   bool narrow = false;
+  Eigen::Index n = 0, d = 0;  // the shape read: n x d scores (gram) or d x d
 };
 
 // Encloses lambda_1 of the matrix in FILE (of the FIM G^T G / n when gram): the same load and
 // enclose_top calls as fimcheck lambda, so both commands print the same enclosure.
 Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
-  const FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
-  const linalg::Top top = linalg::enclose_top(f.m, linalg::Precision{a.max_bits, a.rel_width});
+  FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
+  const linalg::Precision p{a.max_bits, a.rel_width};
+  linalg::Top top = linalg::enclose_top(f.m, p);
+  if (gram_worth_refining(f, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
+    f = load_fim_matrix(file, true, false, !a.json, true);
+    top = linalg::enclose_top(f.m, p);
+  }
   Lambda out;
-  out.value = top.lambda1 / Ival(f.divisor);
-  out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag());
+  out.n = f.n;
+  out.d = f.d;
+  out.value = fim_value(f, top.lambda1);
+  out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag()) &&
+               report::printed_within(report::to_json(out.value), a.rel_width);  // as printed
   return out;
+}
+
+// The shape of a loaded file as the user wrote it.
+std::string shape_text(const Lambda& l) { return std::to_string(l.n) + " x " + std::to_string(l.d); }
+
+// sigma compares FIMs of one model: a step with another number of parameters d is another model.
+void require_same_d(const std::string& file, const Lambda& step, const SigmaArgs& a, const Lambda& base) {
+  if (step.d == base.d) return;
+  throw io::InputError(file, "shape",
+                       "is " + shape_text(step) + " (d = " + std::to_string(step.d) +
+                           ") but the base " + a.base + " is " + shape_text(base) + " (d = " +
+                           std::to_string(base.d) + "); sigma compares FIMs of the same d parameters");
 }
 
 // ---- sigma_t and its classification ----------------------------------------------------------
@@ -153,10 +174,18 @@ int step_exit(bool narrow, bool base_certain, const std::optional<claims::Classi
 
 // {"lo": S, "hi": S} with outward-rounded decimals, as report::to_json, keeping lo first.
 nlohmann::ordered_json enclosure_json(const Ival& x) {
-  return {{"lo", num::decimal_down(x.lo)}, {"hi", num::decimal_up(x.hi)}};
+  const auto [lo, hi] = num::decimal_enclosure(x.lo, x.hi);
+  return {{"lo", lo}, {"hi", hi}};
 }
 
-std::string sigma_text(const std::optional<Ival>& s) { return s ? report::to_text(*s) : "undefined"; }
+// Why sigma is undefined: exactly (a zero base) or because the base was not separated from 0.
+std::string undefined_reason(const Ival& base) {
+  return base.lo == 0 && base.hi == 0 ? "lambda_base = 0 exactly" : "lambda_base's enclosure contains 0";
+}
+
+std::string sigma_text(const std::optional<Ival>& s, const Ival& base) {
+  return s ? "in " + report::to_text(*s) : "undefined (" + undefined_reason(base) + ")";
+}
 
 int run_sigma(const SigmaArgs& a) {
   const std::optional<Classifier> cls = classifier_of(a);  // a bad policy fails before any work
@@ -172,6 +201,7 @@ int run_sigma(const SigmaArgs& a) {
   int code = base.narrow ? kOk : kUndecided;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Lambda step = enclose_lambda_max(steps[i], a);
+    require_same_d(steps[i], step, a, base);
     const std::optional<Ival> sigma = sigma_of(step.value, base.value);
     std::optional<claims::Classification> k;
     if (cls) k = claims::classify(cls->policy, cls->coord, possible_sigma(sigma, base.value), cls->fixed);
@@ -181,13 +211,14 @@ int run_sigma(const SigmaArgs& a) {
     s["file"] = steps[i];
     s["lambda_max"] = enclosure_json(step.value);
     s["sigma"] = sigma ? enclosure_json(*sigma) : nlohmann::ordered_json("undefined");
+    s["sigma_reason"] = sigma ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(undefined_reason(base.value));
     s["cell"] = nullptr;
     if (k) {
       const nlohmann::ordered_json kj = claims::to_json(cls->policy, *k);
       for (const char* key : {"cell", "classification", "candidates", "partly_uncovered"}) s[key] = kj[key];
     }
     j["steps"].push_back(s);
-    text += std::to_string(i) + "  " + steps[i] + "  sigma in " + sigma_text(sigma);
+    text += std::to_string(i) + "  " + steps[i] + "  sigma " + sigma_text(sigma, base.value);
     if (k) text += "  cell: " + claims::describe(cls->policy, *k);
     if (k && k->kind == claims::ClassKind::Ambiguous) {
       text += " (candidates:";

@@ -1,5 +1,8 @@
 #include "cli/input.hpp"
 
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <unistd.h>
 
@@ -7,6 +10,7 @@
 #include "io/npy.hpp"
 #include "linalg/gram.hpp"
 #include "linalg/product_bounds.hpp"
+#include "numeric/fp.hpp"
 
 namespace fim::cli {
 using Eigen::Index;
@@ -36,6 +40,15 @@ linalg::SymMatrix symmetrized(const io::DenseInput& m) {
   return lo;
 }
 
+// Why a 1-D score array is refused: one sample of d scores and d samples of one score are both
+// plausible readings, and they have different FIMs.
+std::string one_dimensional(Index d) {
+  return "a 1-D array of " + std::to_string(d) +
+         " scores is ambiguous as a score matrix G (n x d): save it 2-D, with "
+         "np.save(path, g.reshape(1, -1)) for one sample of " + std::to_string(d) +
+         " parameters or g.reshape(-1, 1) for " + std::to_string(d) + " samples of one parameter";
+}
+
 void show(double fraction) {
   std::fprintf(stderr, "\rreading score matrix: %5.1f%%", 100.0 * fraction);
   if (fraction >= 1.0) std::fprintf(stderr, "\n");
@@ -53,19 +66,66 @@ linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize) {
   return ball_of(m);
 }
 
-GramInput load_gram(const std::string& path, bool show_progress) {
+namespace {
+
+// The k with 2^-k max |G| in [1, 2), read in one pass (0 for G = 0).
+int scale_exponent_of(Index n, Index d, const linalg::BlockReader& read) {
+  double big = 0;
+  MatrixXd b;
+  for (Index r0 = 0; r0 < n; r0 += 256) {
+    read(r0, std::min<Index>(256, n - r0), 0, d, b);
+    big = std::max(big, b.cwiseAbs().maxCoeff());
+  }
+  return big > 0 ? std::ilogb(big) : 0;
+}
+
+// read, with every entry multiplied by 2^-k, which must be exact (Lemma 14): otherwise the scores
+// span more than binary64's exponent range and the Gram matrix cannot be formed without overflow.
+linalg::BlockReader scaled_reader(const linalg::BlockReader& read, int k, const std::string& path) {
+  return [read, k, path](Index r0, Index h, Index c0, Index w, MatrixXd& b) {
+    read(r0, h, c0, w, b);
+    for (Index j = 0; j < b.cols(); ++j)
+      for (Index i = 0; i < b.rows(); ++i) {
+        const double y = std::ldexp(b(i, j), -k);
+        if (std::ldexp(y, k) != b(i, j))
+          throw io::InputError(path, "entries",
+                               "G G^T overflows binary64 (largest |score| near 2^" + std::to_string(k) +
+                                   "), and scaling it by 2^-" + std::to_string(k) +
+                                   " would round the smallest scores: their range exceeds binary64's");
+        b(i, j) = y;
+      }
+  };
+}
+
+// The Gram matrix by Lemma 1b or (precise) Lemma 13; when G G^T overflows, of 2^-k G instead,
+// with the factor 2^2k recorded in out.scale2 (Lemma 14).
+void enclose_gram_into(GramInput& out, const linalg::BlockReader& read, bool precise,
+                       const std::function<void(double)>& progress, const std::string& path) {
+  const auto gram = precise ? linalg::enclose_gram_dd : linalg::enclose_gram;
+  out.gram = gram(out.n, out.d, read, progress);
+  if (std::isfinite(out.gram.radius)) return;
+  const int k = scale_exponent_of(out.n, out.d, read);
+  out.gram = gram(out.n, out.d, scaled_reader(read, k, path), progress);
+  out.scale2 = 2 * k;
+}
+
+}  // namespace
+
+GramInput load_gram(const std::string& path, bool show_progress, bool precise) {
   GramInput out;
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;
   if (tty) progress = show;
-  if (ends_with(path, ".npy")) {
+  const io::Sniffed kind = io::sniff(path);
+  if (kind.kind == io::FileKind::archive) throw io::InputError(path, "file", kind.reason);
+  if (kind.kind == io::FileKind::npy || ends_with(path, ".npy")) {
     const io::NpyMatrix g(path);
+    if (g.ndim() == 1) throw io::InputError(path, "shape", one_dimensional(g.cols()));
     out.n = g.rows();
     out.d = g.cols();
-    out.gram = linalg::enclose_gram(
-        out.n, out.d,
-        [&g](Index r0, Index h, Index c0, Index w, MatrixXd& b) { g.read_block(r0, h, c0, w, b); },
-        progress);
+    enclose_gram_into(
+        out, [&g](Index r0, Index h, Index c0, Index w, MatrixXd& b) { g.read_block(r0, h, c0, w, b); },
+        precise, progress, path);
     return out;
   }
   const io::DenseInput m = io::read_dense(path);
@@ -75,16 +135,19 @@ GramInput load_gram(const std::string& path, bool show_progress) {
                          "exactly representable is accepted for dense matrices only");
   out.n = m.lo.rows();
   out.d = m.lo.cols();
-  out.gram = linalg::enclose_gram(
-      out.n, out.d,
-      [&m](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = m.lo.block(r0, c0, h, w); });
+  enclose_gram_into(
+      out, [&m](Index r0, Index h, Index c0, Index w, MatrixXd& b) { b = m.lo.block(r0, c0, h, w); },
+      precise, {}, path);
   return out;
 }
 
-FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress) {
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
+                          bool precise_gram) {
   FimMatrix f;
   if (gram) {
-    GramInput g = load_gram(path, show_progress);
+    GramInput g = load_gram(path, show_progress, precise_gram);
+    f.precise_gram = precise_gram;
+    f.scale2 = g.scale2;
     f.m = std::move(g.gram);
     f.divisor = static_cast<double>(g.n);
     f.n = g.n;
@@ -94,6 +157,24 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
     f.n = f.d = f.m.dim();
   }
   return f;
+}
+
+// Rounds v 2^s outward: exact unless it overflows or underflows (Lemma 14.1-2).
+double scaled_end(double v, int s, bool upper) {
+  double r = std::ldexp(v, s);
+  if (std::isinf(r)) return upper == (r > 0) ? r : std::copysign(DBL_MAX, r);
+  if (std::ldexp(r, -s) != v) r = upper ? num::next_up(r) : num::next_down(r);
+  return r;
+}
+
+num::Ival fim_value(const FimMatrix& f, const num::Ival& raw) {
+  const num::Ival x = raw / num::Ival(f.divisor);
+  if (f.scale2 == 0) return x;
+  return {scaled_end(x.lo, f.scale2, false), scaled_end(x.hi, f.scale2, true)};
+}
+
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width, int max_bits) {
+  return max_bits > 53 && f.divisor != 1 && !f.precise_gram && linalg::gram_radius_limits(f.m.radius, raw.mag(), rel_width);
 }
 
 }  // namespace fim::cli

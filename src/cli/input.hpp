@@ -3,6 +3,7 @@
 #include <string>
 
 #include "linalg/sym_matrix.hpp"
+#include "numeric/interval.hpp"
 
 namespace fim::cli {
 
@@ -15,8 +16,10 @@ linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize);
 struct GramInput {
   linalg::SymMatrix gram;
   Eigen::Index n = 0, d = 0;
+  int scale2 = 0;  // gram encloses 2^-scale2 G G^T (G scaled by an exact power of two, Lemma 14)
 };
-GramInput load_gram(const std::string& path, bool show_progress);
+/// precise: accumulate in double-double (Lemma 13) instead of binary64 (Lemma 1b).
+GramInput load_gram(const std::string& path, bool show_progress, bool precise = false);
 
 /// The matrix whose eigenvalues divided by `divisor` are the FIM's: FILE itself (divisor 1) or,
 /// with gram, the Gram matrix of the scores in FILE (divisor n, Lemma 9).
@@ -24,7 +27,21 @@ struct FimMatrix {
   linalg::SymMatrix m;
   double divisor = 1;
   Eigen::Index n = 0, d = 0;
+  bool precise_gram = false;  // the Gram matrix was accumulated in double-double
+  int scale2 = 0;             // the FIM's eigenvalues are those of m times 2^scale2, over divisor
 };
-FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress);
+
+/// The FIM's eigenvalue enclosure from an enclosure `raw` of one of f.m: times 2^scale2 and
+/// divided by the divisor, rounded outward; beyond binary64's range a lower end becomes DBL_MAX
+/// and an upper end +inf (the value is certified to be that large).
+num::Ival fim_value(const FimMatrix& f, const num::Ival& raw);
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
+                          bool precise_gram = false);
+
+/// Whether f is a binary64 Gram matrix whose rounding radius, rather than the eigenvalue solver,
+/// keeps the enclosure `raw` of its lambda_1 (before the division by n) wider than rel_width:
+/// then the Gram matrix is worth accumulating again in double-double.
+/// Escalation is allowed only above 53 bits (--max-bits 53 means binary64 only).
+bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width, int max_bits);
 
 }  // namespace fim::cli

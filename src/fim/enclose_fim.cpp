@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
+#include "linalg/product_bounds.hpp"
 #include "numeric/mp.hpp"
 
 namespace fim::model {
@@ -10,12 +12,20 @@ namespace {
 
 using num::Ival;
 
-linalg::SymMatrix gram_of(const Eigen::MatrixXd& g) {
-  return linalg::enclose_gram(
-      g.rows(), g.cols(),
-      [&g](Eigen::Index r0, Eigen::Index h, Eigen::Index c0, Eigen::Index w, Eigen::MatrixXd& out) {
-        out = g.block(r0, c0, h, w);
-      });
+// enclose_top of G G^T (or G^T G), with the Gram product accumulated again in double-double
+// (Lemma 13) when its own rounding keeps the enclosure wider than p.rel_width and p allows
+// escalation.
+linalg::Top gram_top(const Eigen::MatrixXd& g, const linalg::Precision& p) {
+  const linalg::BlockReader read = [&g](Eigen::Index r0, Eigen::Index h, Eigen::Index c0,
+                                        Eigen::Index w, Eigen::MatrixXd& out) {
+    out = g.block(r0, c0, h, w);
+  };
+  const linalg::SymMatrix k = linalg::enclose_gram(g.rows(), g.cols(), read);
+  const linalg::Top t = linalg::enclose_top(k, p);
+  if (p.max_bits <= 53 || linalg::top_narrow_enough(t, p.rel_width) ||  // 53: no escalation at all
+      !linalg::gram_radius_limits(k.radius, t.lambda1.mag(), p.rel_width))
+    return t;
+  return linalg::enclose_top(linalg::enclose_gram_dd(g.rows(), g.cols(), read), p);
 }
 
 // lambda_1 / N and gap / N from an enclosure t of the Gram form's; with N = 1 < d the FIM's
@@ -40,13 +50,6 @@ Dense<Ival> mp_scores(const Model& m, const LabelPlan& plan, int bits) {
   return r;
 }
 
-// sqrt(sum of squares), rounded upward.
-double frobenius_up(const Eigen::MatrixXd& m) {
-  double s = 0;
-  for (Eigen::Index k = 0; k < m.size(); ++k) s = num::add_up(s, num::mul_up(m.data()[k], m.data()[k]));
-  return num::sqrt_up(s);
-}
-
 }  // namespace
 
 linalg::IntervalBox box_of(const Dense<Ival>& m) {
@@ -61,18 +64,18 @@ Eigen::MatrixXd to_eigen(const Dense<double>& g) {
 }
 
 linalg::Top enclose_fim_top(const Eigen::MatrixXd& g, const linalg::Precision& p) {
-  return fim_top(linalg::enclose_top(gram_of(g), p), g.rows(), g.cols());
+  return fim_top(gram_top(g, p), g.rows(), g.cols());
 }
 
 linalg::Top enclose_fim_top(const Dense<Ival>& g, const linalg::Precision& p) {
   const linalg::IntervalBox box = box_of(g);
   if (!box.finite) return linalg::Top{};  // ok = false, lambda1 the whole line
   const Eigen::MatrixXd &mid = box.mid, &rad = box.radius;
-  linalg::Top t = linalg::enclose_top(gram_of(mid), p);
+  linalg::Top t = gram_top(mid, p);
   if (!t.ok) return t;
   // proofs/models.md, Lemma 9: every Gram matrix of the box is within
   // 2 ||M||_2 ||R||_F + ||R||_F^2 of M's, and ||M||_2^2 = lambda_1(Gram(M)) <= t.lambda1.hi
-  const double r = frobenius_up(rad), norm_mid = num::sqrt_up(t.lambda1.hi);
+  const double r = linalg::frobenius_up(rad), norm_mid = num::sqrt_up(t.lambda1.hi);
   const double extra = num::add_up(num::mul_up(2.0, num::mul_up(norm_mid, r)), num::mul_up(r, r));
   t.lambda1 = linalg::widen(t.lambda1, extra);  // Weyl: each eigenvalue moves by <= extra
   t.lambda1.lo = std::max(t.lambda1.lo, 0.0);   // a Gram matrix is positive semidefinite

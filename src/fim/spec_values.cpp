@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include <climits>
 #include <cmath>
+#include <optional>
 
 #include "fim/spec.hpp"
 #include "io/matrix_io.hpp"
+#include "numeric/decimal.hpp"
 
 namespace fim::model {
 
@@ -15,27 +17,23 @@ void bad_key(const std::string& key, const std::string& reason) {
 }
 
 long long integer_in(const std::string& key, const std::string& v, long long lo, long long hi) {
-  long long x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an integer", v));
-  if (x < lo || x > hi) bad_key(key, fmt::format("{} is not in {}..{}", x, lo, hi));
-  return x;
+  if (!num::read_integer(v, LLONG_MIN, LLONG_MAX)) bad_key(key, fmt::format("'{}' is not an integer", v));
+  const std::optional<long long> x = num::read_integer(v, lo, hi);
+  if (!x) bad_key(key, fmt::format("{} is not in {}..{}", v, lo, hi));
+  return *x;
 }
 
 std::uint64_t unsigned64(const std::string& key, const std::string& v) {
-  std::uint64_t x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
-  return x;
+  const std::optional<std::uint64_t> x = num::read_unsigned64(v);
+  if (!x) bad_key(key, fmt::format("'{}' is not an unsigned 64-bit integer", v));
+  return *x;
 }
 
+// Read by the one strict reader, then rounded to nearest (as strtod would, without its laxity).
 double positive_real(const std::string& key, const std::string& v) {
-  double x = 0;
-  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc() || end != v.data() + v.size())
-    bad_key(key, fmt::format("'{}' is not a number", v));
+  const std::optional<num::Decimal> d = num::parse_decimal(v);
+  if (!d) bad_key(key, fmt::format("'{}' is not a number", v));
+  const double x = num::to_binary64(*d, num::Round::nearest);
   if (!(x > 0) || !std::isfinite(x)) bad_key(key, fmt::format("{} is not finite and > 0", v));
   return x;
 }

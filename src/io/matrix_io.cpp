@@ -3,12 +3,9 @@
 #include "io/matrix_io.hpp"
 
 #include <fmt/format.h>
-#include <mpfr.h>
 
 #include <algorithm>
-#include <boost/multiprecision/gmp.hpp>
 #include <cerrno>
-#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -21,7 +18,7 @@
 #include <vector>
 
 #include "io/npy.hpp"
-#include "numeric/fp.hpp"
+#include "numeric/decimal.hpp"
 
 namespace fim::io {
 using Eigen::Index;
@@ -45,28 +42,12 @@ InputError::InputError(const std::string& file, const std::string& place, const 
 
 namespace {
 
-// ---- Exact decimals -----------------------------------------------------------------------------
-
-// A decimal number sign * digits * 10^exp10, digits without leading or trailing zeros ("" = 0).
-struct Decimal {
-  bool negative = false;
-  std::string digits;
-  std::int64_t exp10 = 0;
-};
-
 // The binary64 enclosure of one cell and, when it is not exact, its canonical decimal text.
 struct Cell {
   double lo, hi;
   std::string text;
 };
 
-constexpr std::int64_t kExpCap = 1'000'000'000'000'000;  // |exponent| saturates here
-// A decimal with more significant digits is cut to this many plus a sticky '1': no binary64 value
-// (at most 767 significant digits) lies strictly between the cut and the next 800-digit decimal,
-// so both directed roundings are unchanged.
-constexpr std::size_t kMaxDigits = 800;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
 std::string_view trim(std::string_view s) {
@@ -75,128 +56,11 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Consumes a run of digits from s at pos and returns it.
-std::string_view take_digits(std::string_view s, std::size_t& pos) {
-  const std::size_t start = pos;
-  while (pos < s.size() && is_digit(s[pos])) ++pos;
-  return s.substr(start, pos - start);
-}
-
-// The exponent value of a digit run, saturated at +-kExpCap.
-std::int64_t saturated(std::string_view digits, bool negative) {
-  std::int64_t v = 0;
-  for (char c : digits) v = std::min(kExpCap, v * 10 + (c - '0'));
-  return negative ? -v : v;
-}
-
-// Parses [+-]digits[.digits][(e|E)[+-]digits] (at least one mantissa digit); nullopt otherwise.
-std::optional<Decimal> parse_decimal(std::string_view s) {
-  Decimal d;
-  std::size_t pos = 0;
-  if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) d.negative = s[pos++] == '-';
-  const std::string_view int_part = take_digits(s, pos);
-  std::string_view frac_part;
-  if (pos < s.size() && s[pos] == '.') frac_part = take_digits(s, ++pos);
-  if (int_part.empty() && frac_part.empty()) return std::nullopt;
-  std::int64_t exp10 = 0;
-  if (pos < s.size() && (s[pos] == 'e' || s[pos] == 'E')) {
-    ++pos;
-    bool neg = false;
-    if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) neg = s[pos++] == '-';
-    const std::string_view e = take_digits(s, pos);
-    if (e.empty()) return std::nullopt;
-    exp10 = saturated(e, neg);
-  }
-  if (pos != s.size()) return std::nullopt;
-  std::string all = std::string(int_part) + std::string(frac_part);
-  const std::size_t first = all.find_first_not_of('0');
-  if (first == std::string::npos) return d;  // zero
-  const std::size_t last = all.find_last_not_of('0');
-  d.exp10 = exp10 - std::int64_t(frac_part.size()) + std::int64_t(all.size() - 1 - last);
-  d.digits = all.substr(first, last + 1 - first);
-  return d;
-}
-
-// Canonical text of a nonzero decimal: "-d.ddde-N" (equal texts iff equal values).
-std::string canonical(const Decimal& d) {
-  const std::int64_t e = d.exp10 + std::int64_t(d.digits.size()) - 1;
-  std::string out = d.negative ? "-" : "";
-  out += d.digits[0];
-  if (d.digits.size() > 1) out += "." + d.digits.substr(1);
-  return out + "e" + std::to_string(e);
-}
-
-// Sets MPFR's exponent range to binary64's for this scope (subnormals via mpfr_subnormalize).
-class Binary64Range {
- public:
-  Binary64Range() : emin_(mpfr_get_emin()), emax_(mpfr_get_emax()) {
-    mpfr_set_emin(-1073);
-    mpfr_set_emax(1024);
-  }
-  ~Binary64Range() {
-    mpfr_set_emin(emin_);
-    mpfr_set_emax(emax_);
-  }
-
- private:
-  mpfr_exp_t emin_, emax_;
-};
-
-// q rounded to binary64 in direction rnd, subnormals and overflow as binary64 does (+-inf).
-double round_binary64(const boost::multiprecision::mpq_rational& q, mpfr_rnd_t rnd) {
-  const Binary64Range range;
-  mpfr_t x;
-  mpfr_init2(x, 53);
-  const int t = mpfr_set_q(x, q.backend().data(), rnd);
-  mpfr_subnormalize(x, t, rnd);
-  const double v = mpfr_get_d(x, rnd);  // exact: x is a binary64 value
-  mpfr_clear(x);
-  return v;
-}
-
-// Exact enclosure of |d| by MPFR (any magnitude that can be finite; see enclose()).
-std::pair<double, double> enclose_exact(const Decimal& d) {
-  namespace bmp = boost::multiprecision;
-  std::string digits = d.digits;
-  std::int64_t e = d.exp10;
-  if (digits.size() > kMaxDigits) {
-    e += std::int64_t(digits.size()) - std::int64_t(kMaxDigits) - 1;
-    digits = digits.substr(0, kMaxDigits) + "1";
-  }
-  const bmp::mpz_int m(digits), p = bmp::pow(bmp::mpz_int(10), unsigned(std::abs(e)));
-  const bmp::mpq_rational q = e >= 0 ? bmp::mpq_rational(m * p) : bmp::mpq_rational(m, p);
-  return {round_binary64(q, MPFR_RNDD), round_binary64(q, MPFR_RNDU)};
-}
-
-// Enclosure of |d| by one binary64 operation and its exact residual (Clinger's fast path), when
-// digits < 10^15 < 2^53 and |exp10| <= 22 (10^22 is a binary64 value); nullopt otherwise.
-std::optional<std::pair<double, double>> enclose_fast(const Decimal& d) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  if (d.digits.size() > 15 || std::abs(d.exp10) > 22) return std::nullopt;
-  const double m = double(std::stoull(d.digits)), p = kPow10[std::abs(d.exp10)];
-  // r = fl(m * p) or fl(m / p); the residual (m p - r, or m - r p) is a binary64 value, so fma
-  // computes it exactly and its sign tells on which side of r the exact value lies.
-  const double r = d.exp10 >= 0 ? m * p : m / p;
-  const double res = d.exp10 >= 0 ? std::fma(m, p, -r) : std::fma(-r, p, m);
-  if (res == 0) return std::pair{r, r};
-  return res > 0 ? std::pair{r, num::next_up(r)} : std::pair{num::next_down(r), r};
-}
-
-// The tightest binary64 interval around d; nullopt when |d| > DBL_MAX.
-std::optional<Cell> enclose(const Decimal& d) {
-  if (d.digits.empty()) return Cell{0.0, 0.0, ""};
-  const std::int64_t mag = d.exp10 + std::int64_t(d.digits.size());  // 10^(mag-1) <= |d| < 10^mag
-  if (mag > 309) return std::nullopt;                                // |d| >= 1e309 > DBL_MAX
-  std::pair<double, double> b{0.0, DBL_TRUE_MIN};                    // |d| < 1e-324 < 2^-1074
-  if (mag > -324) {
-    const auto fast = enclose_fast(d);
-    b = fast ? *fast : enclose_exact(d);
-  }
-  if (std::isinf(b.second)) return std::nullopt;
-  if (d.negative) b = {-b.second, b.first == 0 ? 0.0 : -b.first};  // no -0.0
-  return Cell{b.first, b.second, b.first == b.second ? "" : canonical(d)};
+// The tightest binary64 interval around d (num::enclose_binary64); nullopt when |d| > DBL_MAX.
+std::optional<Cell> enclose(const num::Decimal& d) {
+  const auto b = num::enclose_binary64(d);
+  if (!b) return std::nullopt;
+  return Cell{b->first, b->second, b->first == b->second ? "" : num::canonical(d)};
 }
 
 // ---- CSV ----------------------------------------------------------------------------------------
@@ -219,7 +83,7 @@ Cell read_cell(const std::string& file, std::string_view text, std::size_t line,
     throw InputError(file, cell_place(line, column), reason);
   };
   if (text.empty()) fail("empty cell");
-  const std::optional<Decimal> d = parse_decimal(text);
+  const std::optional<num::Decimal> d = num::parse_decimal(text);
   if (!d) {
     std::string word(text.substr(text[0] == '+' || text[0] == '-' ? 1 : 0));
     std::transform(word.begin(), word.end(), word.begin(),
@@ -335,7 +199,9 @@ bool same_entry(const DenseInput& m, Index i, Index j) {
 }  // namespace
 
 DenseInput read_dense(const std::string& path) {
-  return ends_lower(path, 4) == ".npy" ? read_npy(path) : read_csv(path);
+  const Sniffed s = sniff(path);  // by content: an .npz renamed .csv is still no CSV
+  if (s.kind == FileKind::archive) throw InputError(path, "file", s.reason);
+  return s.kind == FileKind::npy || ends_lower(path, 4) == ".npy" ? read_npy(path) : read_csv(path);
 }
 
 DenseInput read_npy(const std::string& path) {

@@ -29,7 +29,8 @@ struct DenseInput {
   bool exact() const { return hi.size() == 0; }
 };
 
-/// Reads FILE by extension (.npy, otherwise CSV). A 1-D npy array is a 1 x d matrix.
+/// Reads FILE as .npy when it starts with the .npy magic or is named .npy, otherwise as CSV; a zip
+/// archive (.npz, PyTorch .pt) or a pickle is refused with a hint. A 1-D npy array is 1 x d.
 /// Throws InputError naming the file, the place and the reason; never returns non-finite entries.
 DenseInput read_dense(const std::string& path);
 DenseInput read_npy(const std::string& path);

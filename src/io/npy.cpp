@@ -18,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -283,6 +284,7 @@ struct NpyMatrix::Impl {
   Mapping map;
   std::size_t data_offset = 0;  // byte offset of entry (0, 0) in the file
   Index rows = 0, cols = 0;
+  int ndim = 2;
   bool fortran = false;
   Dtype dtype{};
 
@@ -309,7 +311,7 @@ std::string_view NpyMatrix::Impl::header_text() {
   const std::size_t n = map.size;
   if (std::string_view(reinterpret_cast<const char*>(map.bytes), std::min(n, kMagic.size())) !=
       kMagic.substr(0, std::min(n, kMagic.size())))
-    fail("magic", "not an .npy file (it does not start with \"\\x93NUMPY\")");
+    fail("magic", not_npy_reason(std::string_view(reinterpret_cast<const char*>(map.bytes), n)));
   if (n < 10) fail("magic", fmt::format("truncated: {} bytes, too short for an .npy preamble", n));
   const int major = map.bytes[6], minor = map.bytes[7];
   if (major < 1 || major > 3 || minor != 0)
@@ -356,12 +358,17 @@ void NpyMatrix::Impl::validate(const Header& h) {
     const std::string name = h.descr.size() <= kMaxDescrShown
                                  ? "'" + h.descr + "'"
                                  : fmt::format("of {} characters", h.descr.size());
-    fail("header", fmt::format("unsupported dtype {} (fimcheck reads float32 and float64)", name));
+    const bool half = h.descr == "<f2" || h.descr == ">f2" || h.descr == "|f2";
+    fail("header", fmt::format("unsupported dtype {} (fimcheck reads float32 and float64{})", name,
+                               half ? "; convert with np.save(path, a.astype(np.float32)), which "
+                                      "is exact for every float16 value"
+                                    : ""));
   }
   dtype = *d;
   check_data_size(r, c);
   rows = Index(r);
   cols = Index(c);
+  ndim = int(h.shape.size());
   fortran = h.fortran && h.shape.size() == 2;
 }
 
@@ -418,6 +425,7 @@ NpyMatrix& NpyMatrix::operator=(NpyMatrix&&) noexcept = default;
 
 Index NpyMatrix::rows() const { return impl_->rows; }
 Index NpyMatrix::cols() const { return impl_->cols; }
+int NpyMatrix::ndim() const { return impl_->ndim; }
 const std::string& NpyMatrix::file() const { return impl_->file; }
 
 void NpyMatrix::read_block(Index r0, Index h, Index c0, Index w, Eigen::MatrixXd& out) const {
@@ -429,6 +437,28 @@ void NpyMatrix::read_block(Index r0, Index h, Index c0, Index w, Eigen::MatrixXd
   out.resize(h, w);
   if (!(m.fortran ? m.read_fortran(r0, h, c0, w, out.data()) : m.read_c(r0, h, c0, w, out.data())))
     m.throw_first_nonfinite(r0, h, c0, w);
+}
+
+std::string not_npy_reason(std::string_view head) {
+  constexpr const char* kOneArray = "; save one array with np.save(path, array)";
+  if (head.substr(0, 4) == std::string_view("PK\x03\x04", 4))
+    return std::string("a zip archive (an .npz of several arrays, or a PyTorch .pt file), not one "
+                       "array") + kOneArray + " (for a tensor t: np.save(path, t.numpy()))";
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80 &&
+      static_cast<unsigned char>(head[1]) >= 2 && static_cast<unsigned char>(head[1]) <= 5)
+    return std::string("a Python pickle (pickle.dump or an old torch.save), not an array") + kOneArray;
+  return "not an .npy file (it does not start with \"\\x93NUMPY\")";
+}
+
+Sniffed sniff(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[6] = {};
+  in.read(head, sizeof head);
+  const std::string_view h(head, std::size_t(in.gcount()));
+  if (h.size() == kMagic.size() && h == kMagic) return {FileKind::npy, ""};
+  std::string reason = not_npy_reason(h);
+  if (reason.rfind("not an .npy", 0) == 0) return {FileKind::other, ""};
+  return {FileKind::archive, std::move(reason)};
 }
 
 }  // namespace fim::io

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <Eigen/Dense>
 
@@ -20,6 +21,8 @@ class NpyMatrix {
 
   Eigen::Index rows() const;
   Eigen::Index cols() const;
+  /// 1 for a 1-D array (read as 1 x d), 2 for a 2-D one.
+  int ndim() const;
   const std::string& file() const;
 
   /// Copies rows [r0, r0 + h) x columns [c0, c0 + w) into out (resized to h x w) as exact binary64
@@ -32,5 +35,18 @@ class NpyMatrix {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// What a file that is not an .npy array is, judged by its first bytes, with the way to write one
+/// array instead: a zip archive (.npz, or PyTorch's .pt) or a Python pickle; a generic reason else.
+std::string not_npy_reason(std::string_view head);
+
+/// What FILE's first bytes say it is: an .npy array, an archive or pickle that holds no single
+/// array we could read (with the reason and a hint), or anything else (text, or unreadable).
+enum class FileKind { npy, archive, other };
+struct Sniffed {
+  FileKind kind;
+  std::string reason;  // for an archive
+};
+Sniffed sniff(const std::string& path);
 
 }  // namespace fim::io

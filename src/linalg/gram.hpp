@@ -17,4 +17,15 @@ using BlockReader = std::function<void(Eigen::Index r0, Eigen::Index h, Eigen::I
 SymMatrix enclose_gram(Eigen::Index n, Eigen::Index d, const BlockReader& read,
                        const std::function<void(double)>& progress = {});
 
+/// The same matrix with every entry accumulated in double-double (Dot2; proofs/linear-algebra.md,
+/// Lemma 13): about ten times the work of enclose_gram, for a radius near 2^-53 ||K||_F instead
+/// of the gamma_h tr K of Lemma 1b. Zero G gives exactly 0 (radius 0).
+SymMatrix enclose_gram_dd(Eigen::Index n, Eigen::Index d, const BlockReader& read,
+                          const std::function<void(double)>& progress = {});
+
+/// Whether a Gram matrix's own radius, rather than the eigenvalue solver, keeps an enclosure of
+/// magnitude `mag` from `rel_width`: it widens it by 2 radius (Corollary 5a), and past half the
+/// budget the product is worth accumulating again with enclose_gram_dd.
+bool gram_radius_limits(double radius, double mag, double rel_width);
+
 }  // namespace fim::linalg

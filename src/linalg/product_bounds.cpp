@@ -35,6 +35,12 @@ Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Inde
   return err;
 }
 
+// Lemma 14.1-2.
+double scale_up(double v, int k) {
+  const double r = std::ldexp(v, k);  // exact unless it overflows (+inf: still an upper bound)
+  return std::isinf(r) || std::ldexp(r, -k) == v ? r : num::next_up(r);  // or underflows
+}
+
 namespace {
 // Upper bound of the largest sum of |entries| along a row (rows) or column: the bound of Lemma 1
 // is increasing in the computed sum, so it is applied once to the largest computed sum.
@@ -48,12 +54,25 @@ double max_abs_line_sum_up(const Eigen::MatrixXd& m, bool rows) {
 
 double norm1_up(const Eigen::MatrixXd& m) { return max_abs_line_sum_up(m, false); }
 double norm_inf_up(const Eigen::MatrixXd& m) { return max_abs_line_sum_up(m, true); }
+// sqrt(a b) as sqrt(a) sqrt(b), each rounded up: no overflow of a b where the result is finite
+// (proofs/linear-algebra.md, Lemma 14.4).
 double norm2_up(const Eigen::MatrixXd& m) {
-  return num::sqrt_up(num::mul_up(norm1_up(m), norm_inf_up(m)));
+  return num::mul_up(num::sqrt_up(norm1_up(m)), num::sqrt_up(norm_inf_up(m)));
 }
 
+// ||m||_F = 2^k ||2^-k m||_F with 2^-k max|m_ij| in [1, 2), so no square overflows
+// (proofs/linear-algebra.md, Lemma 14). Scaling up is exact; scaling down loses at most eta / 2
+// per entry (underflow), added back as sqrt(size) eta / 2.
 double frobenius_up(const Eigen::MatrixXd& m) {
-  return num::sqrt_up(nonneg_sum_up(m.squaredNorm(), m.size()));
+  if (m.size() == 0) return 0;
+  if (!m.allFinite()) return num::inf;
+  const double big = m.cwiseAbs().maxCoeff();
+  if (big == 0) return 0;
+  const int k = std::ilogb(big);
+  const Eigen::MatrixXd s = m.unaryExpr([k](double x) { return std::ldexp(x, -k); });
+  double v = num::sqrt_up(nonneg_sum_up(s.squaredNorm(), s.size()));
+  if (k > 0) v = num::add_up(v, num::mul_up(num::sqrt_up(double(m.size())), num::eta));
+  return scale_up(v, k);
 }
 
 Ival dot(const Eigen::VectorXd& x, const Eigen::VectorXd& y) {

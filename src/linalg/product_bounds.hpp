@@ -23,6 +23,8 @@ Eigen::MatrixXd product_error_up(const Eigen::MatrixXd& abs_product, Eigen::Inde
 /// Upper bounds of matrix norms (Lemma 2). norm2_up: sqrt(||M||_1 ||M||_inf).
 double norm1_up(const Eigen::MatrixXd& m);
 double norm_inf_up(const Eigen::MatrixXd& m);
+/// v 2^k rounded upward (exact but for overflow or underflow), v >= 0.
+double scale_up(double v, int k);
 double norm2_up(const Eigen::MatrixXd& m);
 double frobenius_up(const Eigen::MatrixXd& m);
 /// Encloses the Euclidean norm of a vector.

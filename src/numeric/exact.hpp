@@ -16,7 +16,8 @@ inline Rational upper_rational(const MpIval& x) { return to_rational(MpReal(uppe
 
 /// "p/q" (or "p") in lowest terms.
 std::string rational_text(const Rational& x);
-/// Reads "p/q", "p", or a decimal such as "-1.25e-3" exactly; throws std::invalid_argument.
+/// Reads "p/q", "p", or a decimal such as "-1.25e-3" exactly (num::read_exact, the one strict
+/// reader); throws std::invalid_argument on anything else, trailing text included.
 Rational parse_rational(const std::string& text);
 
 }  // namespace fim::num

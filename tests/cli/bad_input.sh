@@ -62,9 +62,36 @@ printf '# comment only\n\n' > "$CASES/no_numbers.csv"
 printf '1, 2, 3\n2, 1, 0\n3, 0\n' > "$CASES/ragged.csv"
 printf '1, 2\n2, abc\n' > "$CASES/non_numeric.csv"
 printf '1, nan\nnan, 1\n' > "$CASES/nan.csv"
+printf '1, 2\n2, 1.5abc\n' > "$CASES/trailing_text.csv"
+printf '1, 2\n2, 1e5.5\n' > "$CASES/trailing_exponent.csv"
+printf '1, 2\n2, 0x10\n' > "$CASES/hex.csv"
+printf '1 2\n2 1 x\n' > "$CASES/trailing_word.csv"
 printf '1, 2\n2, 1e400\n' > "$CASES/overflow.csv"
 printf '1, 2\n3, 1\n' > "$CASES/asymmetric.csv"
 printf '1, 0.1\n0.1000000000000000001, 1\n' > "$CASES/asymmetric_decimal.csv"
+
+# Files numpy, pickle and PyTorch write that hold no single float32/float64 array (made with numpy
+# when it is there; torch is not needed: a .pt file is a zip archive, or a pickle when old).
+HAVE_NUMPY=0
+if /usr/bin/python3 -c 'import numpy' 2> /dev/null; then
+  HAVE_NUMPY=1
+  /usr/bin/python3 - "$CASES" <<'PY'
+import os, pickle, sys, zipfile
+import numpy as np
+d = sys.argv[1]
+np.savez(os.path.join(d, "several.npz"), a=np.eye(3), b=np.ones(2))
+with zipfile.ZipFile(os.path.join(d, "model.pt"), "w") as z:  # the layout of torch.save
+    z.writestr("archive/data.pkl", pickle.dumps({"w": [1.0, 2.0]}, protocol=2))
+with open(os.path.join(d, "legacy.pt"), "wb") as f:
+    pickle.dump({"w": [1.0, 2.0]}, f, protocol=2)
+with open(os.path.join(d, "array.pkl"), "wb") as f:
+    pickle.dump(np.eye(3), f, protocol=4)
+np.save(os.path.join(d, "half.npy"), np.eye(3, dtype=np.float16))
+np.save(os.path.join(d, "scores_1d.npy"), np.array([1.0, 2.0, 3.0]))
+import shutil
+shutil.copy(os.path.join(d, "several.npz"), os.path.join(d, "npz_named.csv"))
+PY
+fi
 
 # ---- Running the cases ---------------------------------------------------------------------------
 
@@ -121,10 +148,46 @@ for args in "" "--json"; do
   check "ragged csv$suffix" ragged.csv $args
   check "non-numeric csv cell$suffix" non_numeric.csv $args
   check "nan csv cell$suffix" nan.csv $args
+  check "csv cell with trailing text$suffix" trailing_text.csv $args
+  check "csv cell 1e5.5$suffix" trailing_exponent.csv $args
+  check "csv hex cell$suffix" hex.csv $args
+  check "csv row with a trailing word$suffix" trailing_word.csv $args
   check "overflowing csv cell$suffix" overflow.csv $args
   check "non-symmetric csv$suffix" asymmetric.csv $args
   check "non-symmetric csv decimals$suffix" asymmetric_decimal.csv $args
 done
+
+# hint NAME WORD FILE [ARGS...]: the one stderr line of `fimcheck lambda FILE ARGS` holds WORD.
+hint() {
+  local name=$1 word=$2 file=$CASES/$3
+  shift 3
+  (cd "$CASES" && "$FIMCHECK" lambda "$file" "$@" > "$OUT/stdout" 2> "$OUT/stderr" < /dev/null)
+  if grep -qF -- "$word" "$OUT/stderr"; then passed=$((passed + 1)); printf 'ok   %s\n' "$name"
+  else failed=$((failed + 1)); printf 'FAIL %s: stderr lacks %s: %s\n' "$name" "$word" "$(cat "$OUT/stderr")"; fi
+}
+
+if [ "$HAVE_NUMPY" = 1 ]; then
+  for args in "" "--gram"; do
+    suffix=${args:+ $args}
+    check ".npz archive$suffix" several.npz $args
+    check ".npz archive named .csv$suffix" npz_named.csv $args
+    check "PyTorch .pt (zip)$suffix" model.pt $args
+    check "legacy PyTorch .pt (pickle)$suffix" legacy.pt $args
+    check "pickle of an array$suffix" array.pkl $args
+    check "float16 npy$suffix" half.npy $args
+    hint ".npz: hint np.save$suffix" "np.save(path, array)" several.npz $args
+    hint ".npz named .csv: zip, not CSV$suffix" "zip archive" npz_named.csv $args
+    hint ".pt: hint np.save$suffix" "np.save(path, array)" model.pt $args
+    hint "pickle: named$suffix" "Python pickle" array.pkl $args
+    hint "float16: hint astype$suffix" "astype(np.float32)" half.npy $args
+  done
+  check "1-D scores with --gram" scores_1d.npy --gram
+  check "1-D scores with --gram --json" scores_1d.npy --gram --json
+  hint "1-D scores: hint reshape(1, -1)" "reshape(1, -1)" scores_1d.npy --gram
+  hint "1-D scores: hint reshape(-1, 1)" "reshape(-1, 1)" scores_1d.npy --gram
+else
+  echo "numpy not found: the .npz, .pt, pickle and float16 cases are skipped"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

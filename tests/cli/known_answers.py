@@ -120,9 +120,13 @@ def _():
 def _():
     b = 2.0 ** -100
     a = np.array([[1 / 3, b], [b, 1 / 3]])
-    j = run(["lambda", save("gap.npy", a), "--json", "--rel-width", "1e-40"])
+    # A relative width of 1e-40 is below one unit in the last place of binary64 end points: the
+    # gap is certified, but the printed lambda_max is not that narrow, so width_reached is false.
+    j = run(["lambda", save("gap.npy", a), "--json", "--rel-width", "1e-40"], expect_exit=(3,))
     glo, ghi = encl(j["gap"])
     assert glo > 0 and glo <= 2 * Fraction(b) <= ghi and j["bits"] > 53
+    lo, hi = encl(j["lambda_max"])
+    assert j["width_reached"] is False and hi - lo > Fraction(1, 10**40) * hi
 
 
 @case("--max-bits 53 on an unreachable width: exit 3, enclosure still printed")

@@ -80,6 +80,13 @@ cell() { printf '{%s, "cells": [{"name": "a", "when": []}, {"name": "b", "when":
 bad_policy "unknown coordinate" '$.cells[1].when[0][0]' "$(cell '["sigmaa", "<", "1"]')"
 bad_policy "unknown operator" '$.cells[1].when[0][1]' "$(cell '["sigma", "=<", "1"]')"
 bad_policy "non-numeric threshold" '$.cells[1].when[0][2]' "$(cell '["sigma", "<", "1.5x"]')"
+bad_policy "threshold 1e5.5 (trailing text after the exponent)" '$.cells[1].when[0][2]' "$(cell '["sigma", "<", "1e5.5"]')"
+bad_policy "threshold with trailing space" '$.cells[1].when[0][2]' "$(cell '["sigma", "<", "1.5 "]')"
+bad_policy "threshold with a zero denominator" '$.cells[1].when[0][2]' "$(cell '["sigma", "<", "1/0"]')"
+# Read as 1e5, "1e5.5" made these cells look disjoint and complete (exit 0): they overlap on
+# [1e5, 10^5.5), so the only honest answer is to refuse the threshold.
+bad_policy "a 1e5.5 threshold that once passed as DISJOINT" '$.cells[0].when[0][2]' \
+  '{"coordinates": {"sigma": {"type": "real"}}, "cells": [{"name": "a", "when": [["sigma", "<", "1e5.5"]]}, {"name": "b", "when": [["sigma", ">=", "100000"]]}]}'
 bad_policy "threshold not a number at all" '$.cells[1].when[0][2]' "$(cell '["sigma", "<", null]')"
 bad_policy "value outside a discrete domain (==)" '$.cells[1].when[0][2]' "$(cell '["bits", "==", 3]')"
 bad_policy "value outside a discrete domain (in)" '$.cells[1].when[0][2][1]' "$(cell '["bits", "in", [2, 8]]')"
@@ -100,7 +107,7 @@ bad_policy "empty file" 'line 1, column 1' ''
 bad_policy "not an object" '$' '[1, 2]'
 run "$FIM" partition "$tmp/does-not-exist.json"
 [ "$(cat "$tmp/rc")" = 2 ] && ok "missing policy file (exit 2)" || bad "missing policy file"
-for arg in "--classify 1,x" "--classify 2,1" "--classify 1 --at bits=5" "--classify 1 --at hyp=maybe" "--classify 1 --at nosuch=1" "--classify 1 --coordinate bits"; do
+for arg in "--classify 1,x" "--classify 1.5x" "--classify 1e5.5" "--classify 1,2abc" "--classify 1e0.5,2" "--classify 1/0" "--classify 1 --at bits=4x" "--classify 1 --at bits=4e0.5" "--classify 2,1" "--classify 1 --at bits=5" "--classify 1 --at hyp=maybe" "--classify 1 --at nosuch=1" "--classify 1 --coordinate bits"; do
   run "$FIM" partition "$C" $arg
   [ "$(cat "$tmp/rc")" = 2 ] && [ ! -s "$tmp/out" ] && ok "$arg -> $(cat "$tmp/err")" || bad "$arg: exit $(cat "$tmp/rc")"
 done

@@ -34,6 +34,9 @@ npy("steps/step1.npy", [[1, 0, 0], [0, 0.5, 0], [0, 0, 0]])          # sigma = 0
 npy("steps/step2.npy", [[2, 1, 0], [1, 2, 0], [0, 0, 1]])            # lambda 3: sigma = 1.5
 npy("steps/step10.npy", [[4, 0, 0], [0, 1, 0], [0, 0, 1]])           # sigma = 2
 npy("zero.npy", [[0, 0], [0, 0]])                                    # lambda_base = 0
+npy("zero3.npy", [[0, 0, 0], [0, 0, 0], [0, 0, 0]])                  # lambda_base = 0, d = 3
+npy("g4.npy", [[1, 0, 0, 0], [0, 1, 0, 0]], "<f4")                   # d = 4, not the base's 5
+npy("gzero.npy", [[0, 0, 0, 0, 0], [0, 0, 0, 0, 0]], "<f4")          # G = 0: F = 0 exactly
 # score matrices G (n x d): F = G^T G / n
 npy("gref.npy", [[1, 0, 0, 0, 0], [0, 1, 0, 0, 0]], "<f4")           # F = diag(1/2, 1/2): 0.5
 npy("gsteps/g1.npy", [[1, 1, 0, 0, 0], [1, -1, 0, 0, 0]], "<f4")     # F = I_2 on 2 coords: 1
@@ -121,6 +124,53 @@ run "$FIM" sigma --base "$tmp/zero.npy" "$tmp/zero.npy" --policy "$POL/complete.
 run "$FIM" sigma --base "$tmp/zero.npy" "$tmp/zero.npy" --policy "$POL/point_gap.json"
 [ "$(cat "$tmp/rc")" = 1 ] && grep -q "outside the domain" "$tmp/out" && ok "undefined not in the policy's domain: exit 1" \
   || bad "undefined outside domain: exit $(cat "$tmp/rc") $(cat "$tmp/out")"
+
+run "$FIM" sigma --base "$tmp/zero3.npy" "$tmp/ref.npy"
+grep -q "undefined (lambda_base = 0 exactly)" "$tmp/out" && ! grep -q "not certified" "$tmp/out" && [ "$(cat "$tmp/rc")" = 0 ] \
+  && ok "zero base: the reason is lambda_base = 0 exactly, exit 0" || bad "zero base reason (exit $(cat "$tmp/rc")): $(cat "$tmp/out")"
+run "$FIM" sigma --base "$tmp/zero3.npy" "$tmp/ref.npy" --json
+/usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); from fractions import Fraction as Q; assert Q(j["base"]["lo"])==0==Q(j["base"]["hi"]) and j["steps"][0]["sigma"]=="undefined" and j["steps"][0]["sigma_reason"]=="lambda_base = 0 exactly", j' \
+  "$tmp/out" && ok "zero base as JSON: sigma_reason" || bad "zero base JSON: $(cat "$tmp/out")"
+
+for form in "" --json; do
+  run "$FIM" lambda "$tmp/gzero.npy" --gram $form
+  if [ "$(cat "$tmp/rc")" = 0 ] && /usr/bin/python3 - "$tmp/out" "$form" <<'PY'
+import json, re, sys
+from fractions import Fraction as Q
+t = open(sys.argv[1]).read()
+if sys.argv[2]:
+    j = json.loads(t)
+    assert Q(j["lambda_max"]["lo"]) == 0 == Q(j["lambda_max"]["hi"]) and j["width_reached"] is True, j
+else:
+    lo, hi = re.search(r"lambda_max in \[(\S+), (\S+)\]", t).groups()
+    assert Q(lo) == 0 == Q(hi), t
+PY
+  then ok "G = 0 exactly: lambda_max = [0, 0], exit 0 ${form}"; else bad "G = 0 ${form}: exit $(cat "$tmp/rc") $(cat "$tmp/out")"; fi
+done
+run "$FIM" sigma --base "$tmp/gzero.npy" "$tmp/gref.npy" --gram
+grep -q "undefined (lambda_base = 0 exactly)" "$tmp/out" && [ "$(cat "$tmp/rc")" = 0 ] \
+  && ok "--gram zero base: sigma undefined, lambda_base = 0 exactly" || bad "--gram zero base: exit $(cat "$tmp/rc") $(cat "$tmp/out")"
+
+echo "shapes: a step with another d than the base, a 1-D score array"
+shape_refused() {  # shape_refused NAME WORD... -- ARGS: exit 2, every WORD on stderr, nothing written
+  local name=$1; shift; local words=()
+  while [ "$1" != -- ]; do words+=("$1"); shift; done; shift
+  run "$FIM" sigma "$@" --json --output "$tmp/never.json"
+  local w missing=''
+  for w in "${words[@]}"; do grep -qF -- "$w" "$tmp/err" || missing+=" '$w'"; done
+  if [ "$(cat "$tmp/rc")" = 2 ] && [ -z "$missing" ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/never.json" ]; then ok "$name -> $(cat "$tmp/err")"
+  else bad "$name: exit $(cat "$tmp/rc"), stderr lacks$missing: $(cat "$tmp/err")"; fi
+}
+shape_refused "dense step 2 x 2 against a 3 x 3 base" "2 x 2" "3 x 3" -- --base "$tmp/ref.npy" "$tmp/zero.npy"
+shape_refused "--gram step 2 x 4 against a 2 x 5 base" "2 x 4" "2 x 5" "g4.npy" -- --base "$tmp/gref.npy" "$tmp/g4.npy" --gram
+/usr/bin/python3 - "$tmp" <<'PY'
+import struct, sys
+h = "{'descr': '<f8', 'fortran_order': False, 'shape': (5,), }"
+h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
+open(sys.argv[1] + "/g1d.npy", "wb").write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode() + struct.pack("<5d", 1, 2, 3, 4, 5))
+PY
+shape_refused "--gram base given as a 1-D array" "reshape(1, -1)" "reshape(-1, 1)" -- --base "$tmp/g1d.npy" "$tmp/gsteps" --gram
+shape_refused "--gram step given as a 1-D array" "g1d.npy" "reshape(1, -1)" -- --base "$tmp/gref.npy" "$tmp/g1d.npy" --gram
 
 echo "bad input: exit 2, nothing written"
 for args in "--base $tmp/ref.npy $tmp/missing.npy" "--base $tmp/ref.npy $tmp/steps --policy $tmp/missing.json" \

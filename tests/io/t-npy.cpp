@@ -251,7 +251,7 @@ TEST_CASE("npy: malformed files name file, place and reason") {
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   require_npy_error(fifo, "file", "not a regular file");  // and does not block waiting for a writer
   require_npy_error(file("magic.npy", "PK\x03\x04 this is a zip file"), "magic",
-                    "not an .npy file");
+                    "a zip archive (an .npz of several arrays, or a PyTorch .pt file)");
   require_npy_error(file("short.npy", std::string("\x93NUM", 4)), "magic", "truncated: 4 bytes");
   require_npy_error(file("tiny.npy", "x"), "magic", "not an .npy file");
   require_npy_error(file("short2.npy", std::string("\x93NUMPY\x01", 7)), "magic", "truncated");

@@ -53,3 +53,30 @@ TEST_CASE("norm bounds dominate the Frobenius norm of a matrix, computed exactly
   const Rational fu = to_rational(fim::linalg::frobenius_up(m));
   CHECK(fu * fu >= f2);
 }
+
+TEST_CASE("frobenius_up and norm2_up stay finite and above the exact norm near the ends of binary64 (Lemma 14)") {
+  using fim::num::Rational;
+  const auto exact_frob2 = [](const Eigen::MatrixXd& m) {
+    Rational s = 0;
+    for (Eigen::Index k = 0; k < m.size(); ++k) s += to_rational(m.data()[k]) *
+                                                     to_rational(m.data()[k]);
+    return s;
+  };
+  for (double scale : {1e200, 1e300, 0x1p1000, 1e-300, 0x1p-1074 * 3, 1.0}) {
+    Eigen::MatrixXd m(3, 3);
+    m << 1, -2, 3.5, 0.25, 7, -1, 2, 2, 0x1p-60;
+    m *= scale;
+    const double f = fim::linalg::frobenius_up(m), n2 = fim::linalg::norm2_up(m);
+    CHECK(std::isfinite(f));
+    CHECK(std::isfinite(n2));
+    const Rational rf = to_rational(f);
+    CHECK(rf * rf >= exact_frob2(m));
+    CHECK(f <= 1.01 * std::sqrt(exact_frob2(m / scale).convert_to<double>()) * scale + 1e-300);  // tight
+  }
+  // Lost entries when scaling down (1e300 next to 1e-320) are added back, so the bound holds.
+  Eigen::MatrixXd m(1, 2);
+  m << 1e300, 1e-320;
+  const double f = fim::linalg::frobenius_up(m);
+  const Rational rf = to_rational(f);
+  CHECK(rf * rf >= exact_frob2(m));
+}
