@@ -41,18 +41,8 @@ n = G.shape[0]
 rows = [[Q(float(x)) for x in r] for r in (G if G.shape[0] < G.shape[1] else G.T)]
 K = [[sum(a * b for a, b in zip(ri, rj)) / n for rj in rows] for ri in rows]
 if "dense" in sys.argv[2]: K = [[Q(float(x)) for x in r] for r in G]
-def pd(m):  # exact: m positive definite
-    m = [r[:] for r in m]
-    for k in range(len(m)):
-        if m[k][k] <= 0: return False
-        for i in range(k + 1, len(m)):
-            f = m[i][k] / m[k][k]
-            for c in range(k, len(m)): m[i][c] -= f * m[k][c]
-    return True
-def shifted(x): return [[(x if i == c else 0) - K[i][c] for c in range(len(K))] for i in range(len(K))]
-assert not pd(shifted(lo)), "lambda_max < lo"   # lo <= lambda_max
-# lambda_max <= hi: hi I - K is positive semidefinite; test hi + tiny is positive definite
-assert pd(shifted(hi + max(hi - lo, Q(1, 10**40)) / 10**9)), "lambda_max > hi"
+from exact_oracle import encloses
+assert encloses(lo, hi, K), "lambda_max outside [lo, hi]"
 PY
   then ok "$file at $width: width_reached=$want agrees with the printed decimals; truth inside"
   else bad "$file at $width: $(cat "$tmp/out" | tr '\n' ' ' | head -c 400)"; fi

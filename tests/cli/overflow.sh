@@ -44,17 +44,8 @@ if form == "sym":
 if form == "gram":
     n = len(A); cols = list(zip(*A))
     A = [[sum(x * y for x, y in zip(ci, ck)) / n for ck in cols] for ci in cols]
-def pd(m):
-    m = [r[:] for r in m]
-    for k in range(len(m)):
-        if m[k][k] <= 0: return False
-        for i in range(k + 1, len(m)):
-            f = m[i][k] / m[k][k]
-            for c in range(k, len(m)): m[i][c] -= f * m[k][c]
-    return True
-def shifted(x): return [[(x if i == c else 0) - A[i][c] for c in range(len(A))] for i in range(len(A))]
-assert not pd(shifted(lo)), "lambda_max < lo"
-assert pd(shifted(hi + (hi - lo) / 10**9)), "lambda_max > hi"
+from exact_oracle import encloses
+assert encloses(lo, hi, A), "lambda_max outside [lo, hi]"
 assert hi - lo <= Q(1, 10**9) * hi, "too wide"
 PY
   then ok "$file $*: finite, contains the exact lambda_max"; else bad "$file $*: $(tr '\n' ' ' < "$tmp/out" | head -c 300)"; fi

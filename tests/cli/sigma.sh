@@ -9,9 +9,7 @@ FIM=${1:?usage: sigma.sh /path/to/fimcheck}
 POL=$(cd "$(dirname "$0")/policies" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fimcheck-sigma.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { echo "  ok   $1"; passed=$((passed + 1)); }
-bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
+source "$(dirname "$0")/../support/cli.sh"
 run() { "$@" > "$tmp/out" 2> "$tmp/err"; echo $? > "$tmp/rc"; }
 
 # Matrices as .npy written byte by byte (no numpy needed).
@@ -70,23 +68,14 @@ for out, base, steps, want in [("sigma.json", "ref", ["step1", "step2", "step10"
         assert s["cell"] is None
         lo, hi = Q(s["sigma"]["lo"]), Q(s["sigma"]["hi"])
         assert lo <= hi and hi - lo <= Q(1, 10**9) * hi, s
-# Exact oracle (no numpy): lambda_1(K) >= x iff x I - K is not positive definite (Sylvester);
-# lambda_1(K) <= x iff (x + 1e-40) I - K is positive definite.
-def pd(m):
-    m = [r[:] for r in m]
-    for k in range(len(m)):
-        if m[k][k] <= 0: return False
-        for i in range(k + 1, len(m)):
-            f = m[i][k] / m[k][k]
-            for j in range(k, len(m)): m[i][j] -= f * m[k][j]
-    return True
-def shifted(x, K): return [[(x if i == j else 0) - K[i][j] for j in range(len(K))] for i in range(len(K))]
-def encloses(lo, hi, K): return not pd(shifted(lo, K)) and pd(shifted(hi + Q(1, 10**40), K))
+from exact_oracle import encloses  # exact, no numpy (tests/support/exact_oracle.py)
 G = [[Q(x) for x in r] for r in [[0.5, 0.25, 0.125, 1, 3], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]]]
 K = [[sum(a * b for a, b in zip(G[i], G[j])) / 3 for j in range(3)] for i in range(3)]
 g = json.load(open(f"{d}/gsigma.json"))
 s2 = g["steps"][1]
 assert encloses(Q(s2["lambda_max"]["lo"]), Q(s2["lambda_max"]["hi"]), K), s2
+hi = Q(s2["lambda_max"]["hi"])  # the oracle can fail: intervals above and below the truth are rejected
+assert not encloses(2 * hi, 3 * hi, K) and not encloses(0, Q(s2["lambda_max"]["lo"]) / 2, K)
 # lambda_base = 1/2 exactly, so sigma contains lambda_1 / (1/2)
 assert encloses(Q(s2["sigma"]["lo"]) / 2, Q(s2["sigma"]["hi"]) / 2, K), s2
 j = json.load(open(f"{d}/sigma.json"))

@@ -2,6 +2,7 @@
 # runs a command with stdout in $tmp/out and stderr in $tmp/err and checks its exit code.
 # The sourcing script sets FIM and creates $tmp first; it prints the totals with cli_summary.
 passed=0 failed=0
+export PYTHONPATH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)${PYTHONPATH:+:$PYTHONPATH}"  # exact_oracle.py
 ok() { echo "  ok   $1"; passed=$((passed + 1)); }
 bad() { echo "  FAIL $1"; failed=$((failed + 1)); }
 expect_exit() {  # expect_exit CODE NAME CMD...
