@@ -240,6 +240,8 @@ class ExactDom {
   }
   bool open(Json v) {
     std::string path;
+    // a policy is a few levels deep; each open level keeps its path, so depth must be bounded
+    if (stack_.size() >= kMaxDepth) throw io::InputError(file_, paths_.back(), "JSON nested deeper than 32 levels");
     stack_.push_back(place(std::move(v), path));
     paths_.push_back(path);
     return true;
@@ -250,6 +252,7 @@ class ExactDom {
     return true;
   }
 
+  static constexpr std::size_t kMaxDepth = 32;
   Json& root_;
   const std::string& text_;
   const std::string& file_;

@@ -14,7 +14,12 @@ struct Inertia {
   int below = 0, at = 0, above = 0;
 };
 
-/// The inertia of the symmetric matrix m about x (that of m - x I), exactly.
+/// The inertia of the symmetric matrix m about x (that of m - x I), exactly; throws Refused when
+/// the counts since reset_inertia_budget() have written more than their shared budget of bits.
 Inertia inertia_at(const Matrix& m, const mpq_class& x);
+
+/// Starts a new certificate's work budget for inertia_at (one budget per certificate, so that
+/// many bounds cannot multiply the time a certificate may take).
+void reset_inertia_budget();
 
 }  // namespace fim::verify

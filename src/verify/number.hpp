@@ -11,11 +11,16 @@ namespace fim::verify {
 
 /// A certificate that cannot be checked as written (malformed, unknown, too large): exit 2.
 struct Refused : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  /// The reason keeps every byte (what() would stop at a NUL a certificate put in a name).
+  explicit Refused(const std::string& why) : std::runtime_error(why), reason(why) {}
+  std::string reason;
 };
 
 /// The largest exact number (bits of numerator plus denominator) the verifier computes with.
 constexpr long kMaxBits = 1'000'000;
+/// The size of one number read from a certificate: the checker's largest (a 4096-bit end point
+/// near the binary64 range) has about 6000 bits, so this leaves room and keeps products small.
+constexpr long kMaxInputBits = 20'000;
 
 /// Bits of numerator plus bits of denominator of x.
 long bit_size(const mpq_class& x);

@@ -9,6 +9,9 @@ namespace fim::verify {
 namespace {
 
 constexpr int kMaxDepth = 16;
+// At each object's end the callback parser scans its parent for discarded values, so k objects in
+// one array cost k^2 / 2 steps: a cap on objects bounds that (the checker writes at most ~5000).
+constexpr std::size_t kMaxObjects = 20000;
 constexpr std::size_t kMaxRows = 200;
 
 // "string", "number", ...: the JSON type, for messages.
@@ -18,9 +21,11 @@ std::string json_type(const Json& j) { return j.type_name(); }
 
 Json parse_strict(const std::string& text) {
   std::vector<std::set<std::string>> keys;  // the keys seen in each open object
-  std::string duplicate;
+  std::size_t objects = 0;
   const Json::parser_callback_t cb = [&](int depth, Json::parse_event_t event, Json& parsed) {
     if (depth > kMaxDepth) throw Refused("JSON nested deeper than " + std::to_string(kMaxDepth));
+    if (event == Json::parse_event_t::object_start && ++objects > kMaxObjects)
+      throw Refused("more than " + std::to_string(kMaxObjects) + " JSON objects");
     if (event == Json::parse_event_t::object_start) keys.emplace_back();
     else if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
     else if (event == Json::parse_event_t::key && !keys.empty() &&
@@ -58,7 +63,7 @@ mpq_class number_of(const Json& j, const std::string& what) {
   try {
     return read_number(j.get<std::string>());
   } catch (const Refused& e) {
-    throw Refused(what + ": " + e.what());
+    throw Refused(what + ": " + e.reason);
   }
 }
 

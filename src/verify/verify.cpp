@@ -1,23 +1,34 @@
 #include "verify/verify.hpp"
 
+#include <cstdio>
 #include <fstream>
 #include <new>
 #include <sstream>
 
+#include "verify/inertia.hpp"
 #include "verify/kinds.hpp"
 #include "verify/number.hpp"
 
 namespace fim::verify {
 namespace {
 
-constexpr std::streamoff kMaxFile = 64 << 20;
+constexpr std::streamoff kMaxFile = 16 << 20;  // the checker's certificates stay under 2 MB
 constexpr int kVersion = 2;
 
 // The one-line form of a reason (a name read from the file may hold a line break).
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
+std::string one_line(const std::string& s) {
+  std::string r;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {  // any control character, NUL included, is shown, never obeyed
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\x%02x", u);
+      r += esc;
+    } else {
+      r += c;
+    }
+  }
+  return r;
 }
 
 // Reads the header, finds the variant in the verifier's own table and hands the rest to its kind.
@@ -51,10 +62,11 @@ Check dispatch(const Json& cert) {
 
 Check verify_text(const std::string& text) {
   Check c;
+  reset_inertia_budget();
   try {
     c = dispatch(parse_strict(text));
   } catch (const Refused& e) {
-    c = {Status::Refused, e.what()};
+    c = {Status::Refused, e.reason};
   } catch (const nlohmann::json::exception& e) {
     c = {Status::Refused, std::string("certificate JSON: ") + e.what()};
   } catch (const std::bad_alloc&) {
@@ -78,7 +90,7 @@ Check verify_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {Status::Refused, "cannot open the file"};
   in.seekg(0, std::ios::end);
-  if (in.tellg() > kMaxFile) return {Status::Refused, "larger than 64 MB"};
+  if (in.tellg() > kMaxFile) return {Status::Refused, "larger than 16 MB"};
   in.seekg(0);
   std::ostringstream s;
   s << in.rdbuf();

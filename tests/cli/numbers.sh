@@ -31,6 +31,10 @@ refused "lambda --max-bits 100x" "--max-bits" "$FIM" lambda "$tmp/a.csv" --max-b
 refused "SPEC lr=1e-3x" "lr" "$FIM" scores --model mlp:d_in=2,n=4,lr=1e-3x --out "$tmp/never.npy"
 refused "SPEC n=4x" "'n'" "$FIM" scores --model mlp:d_in=2,n=4x --out "$tmp/never.npy"
 [ -e "$tmp/never.npy" ] || [ -e "$tmp/never" ] && bad "an output was written" || ok "no output written"
+# A policy nested 200000 levels deep (400 kB) is refused at once instead of keeping a path per level.
+/usr/bin/python3 -c "d = 200000; open('$tmp/deep.json', 'w').write('{\"x\":' + '[' * d + ']' * d + '}')"
+refused "partition: a policy nested 200000 levels deep" "nested deeper than 32 levels" "$FIM" partition "$tmp/deep.json"
+
 # The same options read well-formed numbers (so the refusals above are about the trailing text).
 expect_exit 0 "partition --classify 1e-1,1.2e0 --at bits=4 --at hyp=true" \
   "$FIM" partition "$C" --classify 1e-1,1.2e0 --at bits=4 --at hyp=true

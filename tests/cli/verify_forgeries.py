@@ -13,11 +13,12 @@ def first(sub):
     return json.load(open(sorted(glob.glob(os.path.join(certs, sub, "cert-*.json")))[0]))
 
 
-def emit(expect, name, cert=None, text=None):
+def emit(expect, name, cert=None, text=None, why=""):
+    """One forged certificate; `why`, when given, is text verify-cert's one line must contain."""
     path = os.path.join(out, "f%02d.json" % len(cases))
     with open(path, "w") as f:
         f.write(text if text is not None else json.dumps(cert))
-    cases.append((expect, name, path))
+    cases.append((expect, name, path, why))
 
 
 def bound_index(cert, side):
@@ -166,10 +167,32 @@ b = c["bounds"][bound_index(c, "lower")]
 b["index"] = 2 if b["index"] == 1 else 1
 emit("12", "a bound's eigenvalue index changed is refused", c)
 
+# -- resources: one work budget per certificate, bounded object counts and number sizes --
+import random
+rng = random.Random(1)
+n = 60
+m = [[0] * n for _ in range(n)]
+for i in range(n):
+    for j in range(i + 1):
+        m[i][j] = m[j][i] = str(rng.randrange(10**299, 10**300))
+c = copy.deepcopy(weyl)
+c["matrices"] = {"A": m, "E": [["0"] * n for _ in range(n)]}
+c["bounds"] = [{"matrix": "A+E", "index": 1, "lower": "0"}] * 3
+emit("2", "a 60 x 60 matrix of 300-digit entries with three bounds: refused by the certificate's one work budget", c,
+     why="exceed their budget")
+emit("2", "30000 empty objects in the bounds: refused (more than 20000 JSON objects)",
+     text=json.dumps(weyl).replace('"bounds": [', '"bounds": [' + "{}, " * 30000, 1), why="more than 20000 JSON objects")
+c = copy.deepcopy(weyl)
+c["bounds"][bound_index(c, "lower")]["lower"] = "1" * 7000  # about 23000 bits
+emit("2", "a 7000-digit bound: refused (more than 20000 bits)", c, why="more than 20000 bits")
+c = copy.deepcopy(weyl)
+c["claim"] = "we\u0000yl"
+emit("2", "a claim name with a NUL character: refused, the NUL shown escaped", c, why="we\\x00yl")
+
 # -- every false variant's own certificate is confirmed --
 for sub in sorted(os.listdir(certs)):
     for f in sorted(glob.glob(os.path.join(certs, sub, "cert-*.json")))[:2]:
-        cases.append(("0", "the true certificate %s/%s is confirmed" % (sub, os.path.basename(f)), f))
+        cases.append(("0", "the true certificate %s/%s is confirmed" % (sub, os.path.basename(f)), f, ""))
 
-for expect, name, path in cases:
-    print("%s\t%s\t%s" % (expect, path, name))
+for expect, name, path, why in cases:
+    print("%s\t%s\t%s\t%s" % (expect, path, name, why))
