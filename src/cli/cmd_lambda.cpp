@@ -93,11 +93,9 @@ int run_lambda(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
-  linalg::Top top = linalg::enclose_top(l.m, p);
-  if (gram_worth_refining(l, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
-    l = load_fim_matrix(a.file, true, false, !a.json, true);
-    top = linalg::enclose_top(l.m, p);
-  }
+  linalg::Top top = enclose_refining_gram(
+      l, a.file, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
+      [](const linalg::Top& t) { return std::optional<Ival>(t.lambda1); });
   top.lambda1 = fim_value(l, top.lambda1);
   if (top.gap) top.gap = fim_value(l, *top.gap);
   // Lemma 9: with n = 1 < d the FIM's lambda_2 is 0, so the gap is lambda_1; with d = 1 no gap.
@@ -129,11 +127,10 @@ int run_spectrum(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
-  linalg::Spectrum s = linalg::enclose_spectrum(l.m, p);
-  if (s.ok && gram_worth_refining(l, s.eig[0], a.rel_width, a.max_bits)) {  // escalate the Gram product too
-    l = load_fim_matrix(a.file, true, false, !a.json, true);
-    s = linalg::enclose_spectrum(l.m, p);
-  }
+  const linalg::Spectrum s = enclose_refining_gram(
+      l, a.file, a.rel_width, a.max_bits, !a.json,
+      [&p](const linalg::SymMatrix& m) { return linalg::enclose_spectrum(m, p); },
+      [](const linalg::Spectrum& x) { return x.ok ? std::optional<Ival>(x.eig[0]) : std::nullopt; });
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);
   const auto div = [&l](const Ival& x) { return fim_value(l, x); };
   if (a.json) {

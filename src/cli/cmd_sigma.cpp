@@ -93,11 +93,9 @@ struct Lambda {
 Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
   FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
   const linalg::Precision p{a.max_bits, a.rel_width};
-  linalg::Top top = linalg::enclose_top(f.m, p);
-  if (gram_worth_refining(f, top.lambda1, a.rel_width, a.max_bits)) {  // escalate the Gram product too
-    f = load_fim_matrix(file, true, false, !a.json, true);
-    top = linalg::enclose_top(f.m, p);
-  }
+  const linalg::Top top = enclose_refining_gram(
+      f, file, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
+      [](const linalg::Top& t) { return std::optional<Ival>(t.lambda1); });
   Lambda out;
   out.n = f.n;
   out.d = f.d;

@@ -1,5 +1,6 @@
 // read -> SymMatrix: the one place where user files become matrices to enclose.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "linalg/sym_matrix.hpp"
@@ -43,5 +44,22 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
 /// then the Gram matrix is worth accumulating again in double-double.
 /// Escalation is allowed only above 53 bits (--max-bits 53 means binary64 only).
 bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_width, int max_bits);
+
+/// Runs `enclose(f.m)` and, when the Gram product's rounding is what keeps the enclosure of
+/// lambda_1 (`lambda1(result)`, empty when there is none) wider than rel_width, reloads `path` with
+/// the Gram matrix accumulated in double-double (Lemma 13) and runs it again: the one escalation
+/// of the Gram product that lambda, spectrum and sigma share. On return f is the load the result
+/// speaks of.
+template <class Enclose, class Lambda1>
+auto enclose_refining_gram(FimMatrix& f, const std::string& path, double rel_width, int max_bits,
+                           bool show_progress, Enclose enclose, Lambda1 lambda1) {
+  auto result = enclose(f.m);
+  const std::optional<num::Ival> top = lambda1(result);
+  if (top && gram_worth_refining(f, *top, rel_width, max_bits)) {
+    f = load_fim_matrix(path, true, false, show_progress, true);
+    result = enclose(f.m);
+  }
+  return result;
+}
 
 }  // namespace fim::cli
