@@ -11,10 +11,10 @@
 
 #include "runner.hpp"
 
-#include "claims/partition.hpp"
-#include "claims/policy.hpp"
+#include "policy/partition.hpp"
+#include "policy/policy.hpp"
 
-using namespace fim::claims;
+using namespace fim::policy;
 using fim::num::Rational;
 using Kind = Value::Kind;
 

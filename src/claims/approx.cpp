@@ -17,7 +17,8 @@
 #include "linalg/interval_box.hpp"
 #include "linalg/product_bounds.hpp"
 #include "numeric/exact.hpp"
-#include "report/exact_inertia.hpp"
+#include "exact/inertia.hpp"
+#include "numeric/hex.hpp"
 
 namespace fim::claims {
 using num::Ival;

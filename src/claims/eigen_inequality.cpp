@@ -108,7 +108,7 @@ double approx_linear_margin(const std::vector<LinearIneq>& ineqs, const MatrixCa
   return worst;
 }
 
-nlohmann::json to_json(const num::MpIval& x) { return report::to_json(num::to_ival(x)); }
+nlohmann::json to_json(const num::MpIval& x) { return num::to_json(num::to_ival(x)); }
 
 std::string exact_text(double x) { return num::rational_text(num::to_rational(x)); }
 std::string exact_text(const num::MpReal& x) { return num::rational_text(num::to_rational(x)); }

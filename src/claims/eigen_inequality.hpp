@@ -12,7 +12,7 @@
 #include "claims/exact_ties.hpp"
 #include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::claims {
 
@@ -52,7 +52,7 @@ struct LinearIneq {
   nlohmann::json place;  // `where` as the certificate names it; verify-cert derives the inequality from it
 };
 
-using report::to_json;
+using num::to_json;
 nlohmann::json to_json(const num::MpIval& x);
 /// Every entry exactly, as C99 hex floats ("%a"), row by row.
 nlohmann::json hex_matrix(const Eigen::MatrixXd& m);

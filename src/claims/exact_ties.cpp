@@ -1,7 +1,7 @@
 #include "claims/exact_ties.hpp"
 
 #include "numeric/exact.hpp"
-#include "report/exact_inertia.hpp"
+#include "exact/inertia.hpp"
 
 namespace fim::claims {
 using num::Rational;

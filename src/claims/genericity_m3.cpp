@@ -5,11 +5,11 @@
 
 #include "claims/genericity.hpp"
 #include "fim/enclose_fim.hpp"
-#include "fim/monitor.hpp"
+#include "fim/monitored.hpp"
 #include "fim/top_eigenvector.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/product_bounds.hpp"
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::claims {
 namespace {
@@ -208,7 +208,7 @@ M3Result check_m3(const model::Model& m, const M3Options& o) {
 }
 
 nlohmann::json m3_json(const M3Result& r, const M3Options& o) {
-  using report::to_json;
+  using num::to_json;
   nlohmann::json counts = {{"HOLDS", 0}, {"VIOLATED", 0}, {"UNDECIDED", 0}, {"HYPOTHESIS_FAILS", 0}};
   for (const M3Verdict* v : {&r.uniform, &r.stochastic}) counts[to_string(v->verdict)] = counts[to_string(v->verdict)].get<int>() + 1;
   const int certified = counts["HOLDS"].get<int>();
@@ -238,7 +238,7 @@ nlohmann::json m3_json(const M3Result& r, const M3Options& o) {
 }
 
 std::string m3_text(const M3Result& r) {
-  using report::to_text;
+  using num::to_text;
   std::ostringstream s;
   s << "model " << r.spec << " (" << r.params << " parameters, " << r.quantized_weights << " quantized)\n";
   if (r.c2_certified)

@@ -3,6 +3,10 @@
 #include <memory>
 #include <vector>
 
+namespace fim::expr {
+class BoundExpr;
+}
+
 namespace fim::claims {
 
 class Claim;
@@ -15,9 +19,8 @@ const Claim& genericity_m2_claim();
 /// C6: approximations to lambda_1 of F = G^T G / n, G the case's A (src/claims/approx.hpp).
 const Claim& approx_claim();
 
-class BoundExpr;
 /// The remainder claim with one more false-until-shown variant, "conjectured": |R3| <= EXPR.
-std::unique_ptr<Claim> remainder_with_bound(const BoundExpr& conjecture);
+std::unique_ptr<Claim> remainder_with_bound(const expr::BoundExpr& conjecture);
 
 /// Every claim, in S6 order.
 std::vector<const Claim*> registry();

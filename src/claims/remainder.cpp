@@ -7,12 +7,13 @@
 #include <optional>
 #include <type_traits>
 
-#include "claims/bound_expr.hpp"
+#include "expr/bound_expr.hpp"
 #include "claims/claim.hpp"
 #include "claims/eigen_inequality.hpp"
 #include "claims/registry.hpp"
 
 namespace fim::claims {
+using expr::BoundExpr;
 namespace {
 
 using num::Ival;

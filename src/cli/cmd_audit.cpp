@@ -6,19 +6,20 @@
 #include <iostream>
 #include <unistd.h>
 
-#include "claims/monotonicity.hpp"
+#include "audit/monotonicity.hpp"
+#include "report/audit_report.hpp"
 #include "cli/commands.hpp"
 #include "fim/spec.hpp"
 #include "io/matrix_io.hpp"
-#include "report/atomic_file.hpp"
-#include "report/enclosure_json.hpp"
+#include "io/atomic_file.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::cli {
 namespace {
 
 struct AuditArgs {
   std::string model, path = "direction", report_dir;
-  claims::AuditOptions o;
+  audit::AuditOptions o;
   bool json = false;
 };
 
@@ -26,7 +27,7 @@ std::string command_of(const AuditArgs& a) {
   std::string c = "fimcheck audit monotonicity --model '" + a.model + "' --path " + a.path + " --grid " +
                   std::to_string(a.o.grid) + " --seed " + std::to_string(a.o.seed) + " --ensemble " +
                   std::to_string(a.o.ensemble);
-  if (a.o.kind == claims::PathKind::direction) {
+  if (a.o.kind == audit::PathKind::direction) {
     char buf[64];
     std::snprintf(buf, sizeof buf, " --paths %d --t-max %.17g", a.o.paths, a.o.t_max);
     c += buf;
@@ -36,20 +37,20 @@ std::string command_of(const AuditArgs& a) {
 
 int run_audit(AuditArgs a) {
   const auto t0 = std::chrono::steady_clock::now();
-  a.o.kind = a.path == "mixture" ? claims::PathKind::mixture : claims::PathKind::direction;
+  a.o.kind = a.path == "mixture" ? audit::PathKind::mixture : audit::PathKind::direction;
   const model::Model m = model::build_model(model::parse_spec(a.model));
   std::function<void(int, int)> progress;
   if (isatty(STDERR_FILENO))
     progress = [](int done, int total) { std::fprintf(stderr, "\r%d / %d enclosures%s", done, total, done == total ? "\n" : ""); };
-  const claims::Audit audit = claims::audit_monotonicity(m, a.o, progress);
-  nlohmann::json j = claims::audit_json(audit, a.o);
+  const audit::Audit audit = audit::audit_monotonicity(m, a.o, progress);
+  nlohmann::json j = report::audit_json(audit, a.o);
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["reproduce"] = command_of(a);
   if (!a.report_dir.empty()) {
     std::filesystem::create_directories(a.report_dir);
-    report::write_atomically(a.report_dir + "/monotonicity.svg", claims::audit_svg(audit));
-    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
-    report::write_atomically(a.report_dir + "/report.md", claims::audit_markdown(audit, a.o, command_of(a)));
+    io::write_atomically(a.report_dir + "/monotonicity.svg", report::audit_svg(audit));
+    io::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+    io::write_atomically(a.report_dir + "/report.md", report::audit_markdown(audit, a.o, command_of(a)));
   }
   int fails = 0, undecided = 0;
   for (const auto& p : audit.paths) {
@@ -59,9 +60,9 @@ int run_audit(AuditArgs a) {
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << "model " << audit.spec << "\nlambda_base in " << report::to_text(audit.lambda_base)
-              << "\ntypical input norm (RMS of ||x_i|| over the reference inputs) in " << report::to_text(audit.typical_norm)
-              << "\n" << claims::audit_text(audit, a.o);
+    std::cout << "model " << audit.spec << "\nlambda_base in " << num::to_text(audit.lambda_base)
+              << "\ntypical input norm (RMS of ||x_i|| over the reference inputs) in " << num::to_text(audit.typical_norm)
+              << "\n" << report::audit_text(audit, a.o);
     if (fails > 0)
       std::cout << "HYPOTHESIS_FAILS on " << fails << " of " << audit.paths.size()
                 << " paths: a certified finding about Proposition 3.2's monotonicity hypothesis on this model, not a "

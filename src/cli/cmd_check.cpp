@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
-#include "claims/bound_expr.hpp"
+#include "expr/bound_expr.hpp"
 #include "claims/eigen_inequality.hpp"
 #include "claims/claim.hpp"
 #include "claims/exact_ties.hpp"
@@ -14,7 +14,7 @@
 #include "claims/registry.hpp"
 #include "fim/spec.hpp"
 #include "numeric/decimal.hpp"
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "report/check_report.hpp"
 #include "search/best_constant.hpp"
 #include "search/run.hpp"
@@ -47,8 +47,8 @@ std::unique_ptr<claims::Claim> with_bound(const CheckArgs& a) {
   if (a.claim != "remainder")
     throw CLI::ValidationError("--bound", "conjectured bounds are for the remainder claim");
   try {
-    return claims::remainder_with_bound(claims::BoundExpr::parse(a.bound));
-  } catch (const claims::BoundExprError& e) {
+    return claims::remainder_with_bound(expr::BoundExpr::parse(a.bound));
+  } catch (const expr::BoundExprError& e) {
     throw CLI::ValidationError("--bound", e.what());
   }
 }
@@ -72,7 +72,7 @@ int run_m3(const CheckArgs& a) {
   const nlohmann::json j = claims::m3_json(r, o);
   if (!a.report_dir.empty()) {
     std::filesystem::create_directories(a.report_dir);
-    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+    io::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
   }
   if (a.json) std::cout << j.dump(2) << "\n";
   else std::cout << claims::m3_text(r);
@@ -122,9 +122,9 @@ int run_best_constant(const CheckArgs& a) {
     std::filesystem::create_directories(a.report_dir);
     for (std::size_t k = 0; k < forms.size(); ++k)
       if (forms[k].lower)
-        report::write_atomically(a.report_dir + "/cert-best-" + std::to_string(k + 1) + ".json",
+        io::write_atomically(a.report_dir + "/cert-best-" + std::to_string(k + 1) + ".json",
                                  forms[k].outcome.certificate.dump(2) + "\n");
-    report::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+    io::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
   }
   if (a.json) std::cout << j.dump(2) << "\n";
   else {

@@ -6,29 +6,39 @@
 #include <random>
 #include <sstream>
 
-#include "claims/bound_expr.hpp"
-#include "claims/monotonicity.hpp"
+#include "expr/bound_expr.hpp"
+#include "audit/monotonicity.hpp"
+#include "report/audit_report.hpp"
 #include "claims/claim.hpp"
-#include "claims/partition.hpp"
+#include "policy/partition.hpp"
 #include "claims/registry.hpp"
 #include "cli/commands.hpp"
-#include "cli/experiment.hpp"
+#include "monitor/experiment.hpp"
+#include "report/experiment_report.hpp"
 #include "fim/enclose_fim.hpp"
 #include "fim/spec.hpp"
 #include "io/npy_write.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "report/check_report.hpp"
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 #include "verify/verify.hpp"
 #include "search/run.hpp"
 
 namespace fim::cli {
 using Eigen::Index;
 using Eigen::MatrixXd;
-using report::to_text;
+using num::to_text;
+using monitor::InflationOptions;
+using monitor::ModelInflation;
+using monitor::quick_models;
+using monitor::quick_options;
+using monitor::run_model;
+using report::inflation_json;
+using report::inflation_summary;
+using report::write_inflation_report;
 
 namespace {
 
@@ -61,7 +71,7 @@ class Tour {
     head << "# fimcheck demo\n\nEvery number is a certified enclosure (decimals rounded outward) unless "
             "it is labelled statistical. Each section gives the command that reproduces it.\n";
     md_ << "\n---\nThe tour took " << seconds << " s.\n";
-    report::write_atomically(path("report.md"), head.str() + md_.str());
+    io::write_atomically(path("report.md"), head.str() + md_.str());
     std::cout << "\nReport: " << path("report.md") << "  (" << seconds << " s)\n";
   }
 
@@ -105,16 +115,16 @@ void trained_model(Tour& t) {
 
 void monotonicity(Tour& t) {
   const std::string spec = "logistic:d_in=8,n=256,seed=1";
-  claims::AuditOptions o;
+  audit::AuditOptions o;
   o.paths = 3;
   o.t_max = 20;
   t.section("Proposition 3.2's hypothesis audited: does lambda_max grow as inputs leave the reference?",
             "fimcheck audit monotonicity --model '" + spec + "' --paths 3 --grid 16 --t-max 20 --report " + t.path("monotonicity"));
   const model::Model m = model::build_model(model::parse_spec(spec));
-  const claims::Audit a = claims::audit_monotonicity(m, o);
+  const audit::Audit a = audit::audit_monotonicity(m, o);
   std::filesystem::create_directories(t.path("monotonicity"));
-  report::write_atomically(t.path("monotonicity/monotonicity.svg"), claims::audit_svg(a));
-  t.block("lambda_base in " + to_text(a.lambda_base) + "\n" + claims::audit_text(a, o));
+  io::write_atomically(t.path("monotonicity/monotonicity.svg"), report::audit_svg(a));
+  t.block("lambda_base in " + to_text(a.lambda_base) + "\n" + report::audit_text(a, o));
   t.say("HYPOTHESIS_FAILS is the audit's finding about Proposition 3.2's hypothesis on this model, certified: "
         "lambda_max falls as the inputs move away (the logistic probabilities saturate), and where the right "
         "derivative at t = 0 is certified negative, already just after t = 0. It is not a counterexample to the proposition, which assumes "
@@ -200,7 +210,7 @@ void conjecture(Tour& t) {
   const std::string expr = "0.7*normE^3/gap^2";
   t.section("A conjectured bound |R3| <= 0.7 ||E||^3 / g^2, refuted by the targeted search",
             "fimcheck check remainder --bound '" + expr + "' --cases 200 --seed 1 --search --budget-evals 100000 --report " + t.path("conjecture"));
-  const auto claim = claims::remainder_with_bound(claims::BoundExpr::parse(expr));
+  const auto claim = claims::remainder_with_bound(expr::BoundExpr::parse(expr));
   search::RunOptions o;
   o.cases = 200;
   o.variant = "conjectured";
@@ -244,12 +254,12 @@ void partition(Tour& t) {
    {"name": "alarm",   "when": [["sigma", ">=", "1.5"]]},
    {"name": "invalid", "when": [["sigma", "is", "nan"]]}]}
 )";
-  report::write_atomically(t.path("policy.json"), policy);
+  io::write_atomically(t.path("policy.json"), policy);
   t.section("Is a monitoring policy complete? Decided exactly, with witnesses",
             "fimcheck partition " + t.path("policy.json"));
   t.block(policy);
-  const claims::Policy p = claims::read_policy(t.path("policy.json"));
-  t.block(claims::to_text(p, claims::decide_partition(p)));
+  const policy::Policy p = policy::read_policy(t.path("policy.json"));
+  t.block(policy::to_text(p, policy::decide_partition(p)));
 }
 
 int run_demo(const std::string& dir) {

@@ -11,12 +11,12 @@
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "numeric/fp.hpp"
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::cli {
 using num::Ival;
-using report::to_json;
-using report::to_text;
+using num::to_json;
+using num::to_text;
 
 namespace {
 
@@ -102,7 +102,7 @@ int run_lambda(const MatrixArgs& a) {
   if (a.gram && l.n == 1) top.gap = l.d > 1 ? std::optional<Ival>(top.lambda1) : std::nullopt;
   const nlohmann::json printed = to_json(top.lambda1);
   // width_reached speaks of the printed interval, which a reader can check exactly
-  const bool narrow = linalg::top_narrow_enough(top, a.rel_width) && report::printed_within(printed, a.rel_width);
+  const bool narrow = linalg::top_narrow_enough(top, a.rel_width) && num::printed_within(printed, a.rel_width);
   if (a.json) {
     nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
     j["lambda_max"] = printed;

@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
-#include "claims/partition.hpp"
+#include "policy/partition.hpp"
 #include "cli/commands.hpp"
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace fim::cli {
 namespace {
@@ -17,31 +17,31 @@ struct PartitionArgs {
 };
 
 // Exit 0 complete and disjoint, 1 a gap or an overlap (proofs/partition.md, Theorem 1).
-int run_decide(const PartitionArgs& a, const claims::Policy& p) {
-  const claims::PartitionResult r = claims::decide_partition(p);
-  const nlohmann::ordered_json j = claims::to_json(p, r);
-  if (!a.output.empty()) report::write_atomically(a.output, j.dump(2) + "\n");
-  std::cout << (a.json ? j.dump(2) + "\n" : claims::to_text(p, r));
+int run_decide(const PartitionArgs& a, const policy::Policy& p) {
+  const policy::PartitionResult r = policy::decide_partition(p);
+  const nlohmann::ordered_json j = policy::to_json(p, r);
+  if (!a.output.empty()) io::write_atomically(a.output, j.dump(2) + "\n");
+  std::cout << (a.json ? j.dump(2) + "\n" : policy::to_text(p, r));
   return r.complete() && r.disjoint() ? kOk : kCounterexample;
 }
 
 // Exit 0 one cell, 3 ambiguous, 1 uncovered or outside the domain (Theorem 2).
-int run_classify(const PartitionArgs& a, const claims::Policy& p) {
-  const std::size_t coord = claims::classified_coordinate(p, a.coordinate);
-  const claims::ValueSet set = claims::parse_value_set(a.classify);
-  std::vector<std::pair<std::size_t, claims::Value>> fixed;
-  for (const std::string& s : a.at) fixed.push_back(claims::parse_assignment(p, s));
-  const claims::Classification k = claims::classify(p, coord, set, fixed);
-  nlohmann::ordered_json j = claims::to_json(p, k);
+int run_classify(const PartitionArgs& a, const policy::Policy& p) {
+  const std::size_t coord = policy::classified_coordinate(p, a.coordinate);
+  const policy::ValueSet set = policy::parse_value_set(a.classify);
+  std::vector<std::pair<std::size_t, policy::Value>> fixed;
+  for (const std::string& s : a.at) fixed.push_back(policy::parse_assignment(p, s));
+  const policy::Classification k = policy::classify(p, coord, set, fixed);
+  nlohmann::ordered_json j = policy::to_json(p, k);
   j["policy"] = p.file;
   j["coordinate"] = a.coordinate;
   j["enclosure"] = a.classify;
-  if (!a.output.empty()) report::write_atomically(a.output, j.dump(2) + "\n");
+  if (!a.output.empty()) io::write_atomically(a.output, j.dump(2) + "\n");
   if (a.json) {
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << a.coordinate << " in " << a.classify << ": " << claims::describe(p, k);
-    if (k.kind == claims::ClassKind::Ambiguous) {
+    std::cout << a.coordinate << " in " << a.classify << ": " << policy::describe(p, k);
+    if (k.kind == policy::ClassKind::Ambiguous) {
       std::cout << " (candidates:";
       for (std::size_t c : k.candidates) std::cout << " " << p.cells[c].name;
       std::cout << (k.partly_uncovered ? "; some states in no cell)" : ")");
@@ -49,8 +49,8 @@ int run_classify(const PartitionArgs& a, const claims::Policy& p) {
     std::cout << "\n";
   }
   switch (k.kind) {
-    case claims::ClassKind::Cell: return kOk;
-    case claims::ClassKind::Ambiguous: return kUndecided;
+    case policy::ClassKind::Cell: return kOk;
+    case policy::ClassKind::Ambiguous: return kUndecided;
     default: return kCounterexample;
   }
 }
@@ -73,7 +73,7 @@ void add_partition(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", a->json, "Print JSON on stdout");
   cmd->add_option("--output", a->output, "Also write the JSON result to this file (atomically)");
   cmd->callback([a, &exit_code] {
-    const claims::Policy p = claims::read_policy(a->policy);
+    const policy::Policy p = policy::read_policy(a->policy);
     exit_code = a->classify.empty() ? run_decide(*a, p) : run_classify(*a, p);
   });
 }

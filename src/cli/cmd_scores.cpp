@@ -10,7 +10,7 @@
 #include "cli/commands.hpp"
 #include "fim/enclose_fim.hpp"
 #include "io/npy_write.hpp"
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::cli {
 namespace {
@@ -73,8 +73,8 @@ int run_scores(const ScoresArgs& a) {
     nlohmann::json j = {{"model", spec.text()}, {"fisher", a.fisher}, {"n", spec.n},
                         {"rows", g.rows}, {"d", g.cols}, {"out", a.out},
                         {"train_seconds", train_seconds}, {"final_loss", m.final_loss},
-                        {"lambda_max", report::to_json(top.lambda1)},
-                        {"gap", report::to_json(top.gap)}, {"bits", top.bits},
+                        {"lambda_max", num::to_json(top.lambda1)},
+                        {"gap", num::to_json(top.gap)}, {"bits", top.bits},
                         {"width_reached", narrow}};
     if (mode == model::FisherMode::sampled) j["seed"] = a.seed;
     std::cout << j.dump(2) << "\n";
@@ -86,7 +86,7 @@ int run_scores(const ScoresArgs& a) {
               << "\ntrained in " << train_seconds << " s (" << spec.steps
               << " Adam steps, mean NLL " << m.final_loss << ")\nwrote  " << a.out
               << " (float64, " << g.rows << " x " << g.cols << ")\nlambda_max in "
-              << report::to_text(top.lambda1) << "  (certified for the exact scores, "
+              << num::to_text(top.lambda1) << "  (certified for the exact scores, "
               << top.bits << " bits)\n";
   }
   return narrow ? kOk : kUndecided;

@@ -8,15 +8,15 @@
 #include <optional>
 #include <unistd.h>
 
-#include "claims/partition.hpp"
+#include "policy/partition.hpp"
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
 #include "io/matrix_io.hpp"
 #include "linalg/enclose_top.hpp"
 #include "numeric/exact.hpp"
 #include "numeric/outward.hpp"
-#include "report/atomic_file.hpp"
-#include "report/enclosure_json.hpp"
+#include "io/atomic_file.hpp"
+#include "numeric/enclosure_json.hpp"
 
 namespace fim::cli {
 using num::Ival;
@@ -101,7 +101,7 @@ Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
   out.d = f.d;
   out.value = fim_value(f, top.lambda1);
   out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag()) &&
-               report::printed_within(report::to_json(out.value), a.rel_width);  // as printed
+               num::printed_within(num::to_json(out.value), a.rel_width);  // as printed
   return out;
 }
 
@@ -130,10 +130,10 @@ std::optional<Ival> sigma_of(const Ival& step, const Ival& base) {
 // (an infinite end = unbounded);
 // exactly "undefined" when the base enclosure is exactly 0; "undefined" or any finite value
 // when the base enclosure merely contains 0.
-claims::ValueSet possible_sigma(const std::optional<Ival>& sigma, const Ival& base) {
-  claims::ValueSet set;
+policy::ValueSet possible_sigma(const std::optional<Ival>& sigma, const Ival& base) {
+  policy::ValueSet set;
   if (!sigma) {
-    if (base.lo == 0 && base.hi == 0) set.point = claims::Value::special(claims::Value::Kind::Undefined);
+    if (base.lo == 0 && base.hi == 0) set.point = policy::Value::special(policy::Value::Kind::Undefined);
     else set.with_undefined = true;
     return set;
   }
@@ -143,16 +143,16 @@ claims::ValueSet possible_sigma(const std::optional<Ival>& sigma, const Ival& ba
 }
 
 struct Classifier {
-  claims::Policy policy;
+  policy::Policy policy;
   std::size_t coord = 0;
-  std::vector<std::pair<std::size_t, claims::Value>> fixed;
+  std::vector<std::pair<std::size_t, policy::Value>> fixed;
 };
 
 std::optional<Classifier> classifier_of(const SigmaArgs& a) {
   if (a.policy.empty()) return std::nullopt;
-  Classifier c{claims::read_policy(a.policy), 0, {}};
-  c.coord = claims::classified_coordinate(c.policy, a.coordinate);
-  for (const std::string& s : a.at) c.fixed.push_back(claims::parse_assignment(c.policy, s));
+  Classifier c{policy::read_policy(a.policy), 0, {}};
+  c.coord = policy::classified_coordinate(c.policy, a.coordinate);
+  for (const std::string& s : a.at) c.fixed.push_back(policy::parse_assignment(c.policy, s));
   return c;
 }
 
@@ -162,11 +162,11 @@ int worse(int a, int b) {
   return a == kUndecided || b == kUndecided ? kUndecided : kOk;
 }
 
-int step_exit(bool narrow, bool base_certain, const std::optional<claims::Classification>& k) {
+int step_exit(bool narrow, bool base_certain, const std::optional<policy::Classification>& k) {
   int code = narrow && base_certain ? kOk : kUndecided;
   if (!k) return code;
-  if (k->kind == claims::ClassKind::Ambiguous) return worse(code, kUndecided);
-  if (k->kind != claims::ClassKind::Cell) return worse(code, kCounterexample);
+  if (k->kind == policy::ClassKind::Ambiguous) return worse(code, kUndecided);
+  if (k->kind != policy::ClassKind::Cell) return worse(code, kCounterexample);
   return code;
 }
 
@@ -182,7 +182,7 @@ std::string undefined_reason(const Ival& base) {
 }
 
 std::string sigma_text(const std::optional<Ival>& s, const Ival& base) {
-  return s ? "in " + report::to_text(*s) : "undefined (" + undefined_reason(base) + ")";
+  return s ? "in " + num::to_text(*s) : "undefined (" + undefined_reason(base) + ")";
 }
 
 int run_sigma(const SigmaArgs& a) {
@@ -195,14 +195,14 @@ int run_sigma(const SigmaArgs& a) {
   j["base_file"] = a.base;
   j["policy"] = cls ? nlohmann::ordered_json(a.policy) : nlohmann::ordered_json(nullptr);
   j["steps"] = nlohmann::ordered_json::array();
-  std::string text = "lambda_base in " + report::to_text(base.value) + "  (" + a.base + ")\n";
+  std::string text = "lambda_base in " + num::to_text(base.value) + "  (" + a.base + ")\n";
   int code = base.narrow ? kOk : kUndecided;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Lambda step = enclose_lambda_max(steps[i], a);
     require_same_d(steps[i], step, a, base);
     const std::optional<Ival> sigma = sigma_of(step.value, base.value);
-    std::optional<claims::Classification> k;
-    if (cls) k = claims::classify(cls->policy, cls->coord, possible_sigma(sigma, base.value), cls->fixed);
+    std::optional<policy::Classification> k;
+    if (cls) k = policy::classify(cls->policy, cls->coord, possible_sigma(sigma, base.value), cls->fixed);
     code = worse(code, step_exit(step.narrow, base_certain, k));
     nlohmann::ordered_json s;
     s["index"] = i;
@@ -212,21 +212,21 @@ int run_sigma(const SigmaArgs& a) {
     s["sigma_reason"] = sigma ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(undefined_reason(base.value));
     s["cell"] = nullptr;
     if (k) {
-      const nlohmann::ordered_json kj = claims::to_json(cls->policy, *k);
+      const nlohmann::ordered_json kj = policy::to_json(cls->policy, *k);
       for (const char* key : {"cell", "classification", "candidates", "partly_uncovered"}) s[key] = kj[key];
     }
     j["steps"].push_back(s);
     text += std::to_string(i) + "  " + steps[i] + "  sigma " + sigma_text(sigma, base.value);
-    if (k) text += "  cell: " + claims::describe(cls->policy, *k);
-    if (k && k->kind == claims::ClassKind::Ambiguous) {
+    if (k) text += "  cell: " + policy::describe(cls->policy, *k);
+    if (k && k->kind == policy::ClassKind::Ambiguous) {
       text += " (candidates:";
       for (std::size_t c : k->candidates) text += " " + cls->policy.cells[c].name;
       text += k->partly_uncovered ? "; some states in no cell)" : ")";
     }
-    text += "  (lambda_max in " + report::to_text(step.value) + ")\n";
+    text += "  (lambda_max in " + num::to_text(step.value) + ")\n";
   }
   if (!base_certain) text += "lambda_base's enclosure contains 0 without being 0: sigma is not certified\n";
-  if (!a.output.empty()) report::write_atomically(a.output, j.dump(2) + "\n");
+  if (!a.output.empty()) io::write_atomically(a.output, j.dump(2) + "\n");
   std::cout << (a.json ? j.dump(2) + "\n" : text);
   return code;
 }

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "fim/lm_scores.hpp"
-#include "fim/monitor.hpp"
+#include "fim/monitored.hpp"
 
 namespace fim::model {
 

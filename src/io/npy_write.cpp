@@ -7,7 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 namespace fim::io {
 namespace {
@@ -58,7 +58,7 @@ std::string npy_bytes(const std::vector<std::uint64_t>& shape, std::span<const d
 
 void write_npy(const std::string& path, const std::vector<std::uint64_t>& shape,
                std::span<const double> values) {
-  report::write_atomically(path, npy_bytes(shape, values));
+  io::write_atomically(path, npy_bytes(shape, values));
 }
 
 }  // namespace fim::io

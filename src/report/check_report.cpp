@@ -7,10 +7,11 @@
 #include <Eigen/Dense>
 
 #include "claims/eigen_inequality.hpp"
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "report/svg.hpp"
 
 namespace fim::report {
+using io::write_atomically;
 using claims::Verdict;
 
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "claims/bound_expr.hpp"
+#include "expr/bound_expr.hpp"
 #include "claims/registry.hpp"
 #include "search/targeted.hpp"
 
@@ -35,7 +35,7 @@ bool resolvable(const claims::MatrixCase& c) {
 ConstantBound one_form(const std::string& form, const RunOptions& run, long evaluations) {
   ConstantBound r;
   r.form = "c*" + form;
-  const auto ratio = claims::remainder_with_bound(claims::BoundExpr::parse(form));  // c = 1
+  const auto ratio = claims::remainder_with_bound(expr::BoundExpr::parse(form));  // c = 1
   const Objective objective = [&](const claims::MatrixCase& c) -> std::optional<double> {
     const auto m = ratio->approx_margin(c, "conjectured");
     if (!m) return std::nullopt;
@@ -56,7 +56,7 @@ ConstantBound one_form(const std::string& form, const RunOptions& run, long eval
     for (long k : {top, top - 1, top - 2, top - 5, top - 10, top - 50}) {
       if (k <= 0) break;
       const std::string expr = thousandths(k) + "*" + form;
-      const auto claim = claims::remainder_with_bound(claims::BoundExpr::parse(expr));
+      const auto claim = claims::remainder_with_bound(expr::BoundExpr::parse(expr));
       const claims::Outcome o = claims::check(*claim, c, "conjectured", run.precision);
       if (o.verdict == claims::Verdict::Violated) {
         r = {r.form, thousandths(k), expr, best.value, c, o, r.starts, r.evaluations};

@@ -6,7 +6,7 @@
 #include <random>
 
 #include "linalg/cholesky_certify.hpp"
-#include "report/exact_inertia.hpp"
+#include "support/enclosure_checks.hpp"
 
 using Eigen::MatrixXd;
 using fim::linalg::certify_lambda_min_lower;

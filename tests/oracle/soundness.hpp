@@ -26,7 +26,7 @@
 
 #include "linalg/sym_matrix.hpp"
 #include "support/multiplier.hpp"
-#include "report/exact_inertia.hpp"
+#include "support/enclosure_checks.hpp"
 #include "search/matrix_gen.hpp"
 
 namespace fim::oracle {

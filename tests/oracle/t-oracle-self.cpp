@@ -12,7 +12,7 @@
 
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
-#include "report/exact_inertia.hpp"
+#include "support/enclosure_checks.hpp"
 #include "oracle/soundness.hpp"
 #include "search/matrix_gen.hpp"
 

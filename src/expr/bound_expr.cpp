@@ -1,4 +1,4 @@
-#include "claims/bound_expr.hpp"
+#include "expr/bound_expr.hpp"
 
 #include <mpfi.h>
 #include <mpfr.h>
@@ -14,7 +14,7 @@
 #include "numeric/mp.hpp"
 #include "numeric/rational_interval.hpp"
 
-namespace fim::claims {
+namespace fim::expr {
 
 using num::Ival;
 using num::MpIval;
@@ -515,4 +515,4 @@ template Ival BoundExpr::eval<Ival>(const std::map<std::string, Ival>&) const;
 template MpIval BoundExpr::eval<MpIval>(const std::map<std::string, MpIval>&) const;
 template RatIval BoundExpr::eval<RatIval>(const std::map<std::string, RatIval>&) const;
 
-}  // namespace fim::claims
+}  // namespace fim::expr

@@ -1,4 +1,4 @@
-#include "claims/inflation.hpp"
+#include "monitor/inflation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "fim/grammar.hpp"
 
-namespace fim::claims {
+namespace fim::monitor {
 namespace {
 
 // k = max(1, ceil(q N)), the rank of the empirical q-quantile (proofs/inflation.md, Definition 1).
@@ -75,4 +75,4 @@ BootstrapCi bootstrap_inflation(const std::vector<std::vector<double>>& quantize
   return ci;
 }
 
-}  // namespace fim::claims
+}  // namespace fim::monitor

@@ -4,11 +4,11 @@
 // and the right derivative's enclosure against difference quotients of certified lambda_1.
 #include <doctest/doctest.h>
 
-#include "claims/monotonicity.hpp"
+#include "audit/monotonicity.hpp"
 #include "fim/spec.hpp"
 
-using fim::claims::Fact;
-using fim::claims::PathAudit;
+using fim::audit::Fact;
+using fim::audit::PathAudit;
 using fim::claims::Verdict;
 using fim::num::Ival;
 
@@ -17,7 +17,7 @@ PathAudit grid(std::vector<Ival> lambda, std::optional<Ival> derivative = {}) {
   for (std::size_t k = 0; k < lambda.size(); ++k) p.t.push_back(static_cast<double>(k));
   p.lambda = std::move(lambda);
   p.derivative.value = derivative;
-  fim::claims::decide_grid(p);
+  fim::audit::decide_grid(p);
   return p;
 }
 
@@ -56,13 +56,13 @@ TEST_CASE("a certified negative right derivative at 0 fails the hypothesis even 
 
 TEST_CASE("the conclusion, strict (as in Proposition 3.2) and non-strict, per grid point t > 0") {
   PathAudit p = grid({{1, 1}, {1, 1}, {2, 3}, {0.5, 0.9}, {0.9, 1.1}});
-  fim::claims::decide_conclusion(p, Ival(1, 1));
+  fim::audit::decide_conclusion(p, Ival(1, 1));
   REQUIRE(p.strict.size() == 4);  // t_0 = 0 is the reference itself
   CHECK(p.strict == std::vector<Fact>{Fact::no, Fact::yes, Fact::no, Fact::undecided});
   CHECK(p.nonstrict == std::vector<Fact>{Fact::yes, Fact::yes, Fact::no, Fact::undecided});
-  CHECK(fim::claims::on_grid(p.strict) == Fact::no);
-  CHECK(fim::claims::on_grid({Fact::yes, Fact::undecided}) == Fact::undecided);
-  CHECK(fim::claims::on_grid({Fact::yes, Fact::yes}) == Fact::yes);
+  CHECK(fim::audit::on_grid(p.strict) == Fact::no);
+  CHECK(fim::audit::on_grid({Fact::yes, Fact::undecided}) == Fact::undecided);
+  CHECK(fim::audit::on_grid({Fact::yes, Fact::yes}) == Fact::yes);
 }
 
 // Difference quotients (lambda(h) - lambda(0)) / h of certified enclosures approach the right
@@ -71,11 +71,11 @@ TEST_CASE("the conclusion, strict (as in Proposition 3.2) and non-strict, per gr
 TEST_CASE("the right derivative at 0 agrees with difference quotients of certified lambda_1") {
   const fim::model::Model m = fim::model::build_model(fim::model::parse_spec("logistic:d_in=8,n=256,seed=1"));
   for (int path = 1; path <= 3; ++path) {
-    fim::claims::AuditOptions o;
+    fim::audit::AuditOptions o;
     o.paths = path;  // the same seeded directions: path k of a run with k paths
     o.grid = 1;
     o.t_max = 1e-4;
-    const auto a = fim::claims::audit_monotonicity(m, o);
+    const auto a = fim::audit::audit_monotonicity(m, o);
     const PathAudit& p = a.paths.back();
     REQUIRE(p.derivative.value);
     const Ival d = *p.derivative.value;
@@ -91,10 +91,10 @@ TEST_CASE("the right derivative at 0 agrees with difference quotients of certifi
 
 TEST_CASE("the mixture path's right derivative is v_1^T (F_ood - F_ref) v_1, and its sign is what the grid shows") {
   const fim::model::Model m = fim::model::build_model(fim::model::parse_spec("softmax:d_in=8,classes=4,n=256,seed=1"));
-  fim::claims::AuditOptions o;
-  o.kind = fim::claims::PathKind::mixture;
+  fim::audit::AuditOptions o;
+  o.kind = fim::audit::PathKind::mixture;
   o.grid = 10;  // t_1 = 0.1
-  const auto a = fim::claims::audit_monotonicity(m, o);
+  const auto a = fim::audit::audit_monotonicity(m, o);
   const PathAudit& p = a.paths.front();
   REQUIRE(p.derivative.value);
   CHECK(p.derivative.sign() == "negative");  // lambda_max first falls (README): so does lambda(t_1)

@@ -1,4 +1,4 @@
-#include "claims/partition.hpp"
+#include "policy/partition.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 #include "io/matrix_io.hpp"
 #include "numeric/decimal.hpp"
 
-namespace fim::claims {
+namespace fim::policy {
 
 using Kind = Value::Kind;
 using Json = nlohmann::ordered_json;
@@ -521,9 +521,9 @@ Json to_json(const Policy& p, const Classification& k) {
   return j;
 }
 
-}  // namespace fim::claims
+}  // namespace fim::policy
 
-namespace fim::claims {
+namespace fim::policy {
 
 namespace {
 
@@ -558,4 +558,4 @@ std::size_t classified_coordinate(const Policy& p, const std::string& name) {
   return *c;
 }
 
-}  // namespace fim::claims
+}  // namespace fim::policy

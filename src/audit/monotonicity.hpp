@@ -16,7 +16,8 @@
 #include "fim/model.hpp"
 #include "numeric/interval.hpp"
 
-namespace fim::claims {
+namespace fim::audit {
+using claims::Verdict;
 
 enum class PathKind { direction, mixture };
 
@@ -97,14 +98,4 @@ Fact on_grid(const std::vector<Fact>& per_point);
 /// t in units of the typical input norm (direction paths): t / typical_norm, enclosed.
 num::Ival in_typical_norms(double t, const num::Ival& typical_norm);
 
-/// The per-path lines of the text report (also used by the demo).
-std::string audit_text(const Audit& a, const AuditOptions& o);
-
-/// report.json of an audit.
-nlohmann::json audit_json(const Audit& a, const AuditOptions& o);
-/// An SVG of lambda_1(F(t)) enclosures along every path, lambda_base and the witnesses marked.
-std::string audit_svg(const Audit& a);
-/// report.md (links the SVG written next to it as monotonicity.svg).
-std::string audit_markdown(const Audit& a, const AuditOptions& o, const std::string& command);
-
-}  // namespace fim::claims
+}  // namespace fim::audit

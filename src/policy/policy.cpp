@@ -1,4 +1,4 @@
-#include "claims/policy.hpp"
+#include "policy/policy.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include "numeric/decimal.hpp"
 #include "numeric/exact.hpp"
 
-namespace fim::claims {
+namespace fim::policy {
 
 using Kind = Value::Kind;
 using Json = nlohmann::ordered_json;
@@ -494,9 +494,9 @@ Value parse_value(const Coordinate& c, const std::string& text, const std::strin
   return v;
 }
 
-}  // namespace fim::claims
+}  // namespace fim::policy
 
-namespace fim::claims {
+namespace fim::policy {
 
 std::pair<std::size_t, Value> parse_assignment(const Policy& p, const std::string& text) {
   const auto eq = text.find('=');
@@ -507,4 +507,4 @@ std::pair<std::size_t, Value> parse_assignment(const Policy& p, const std::strin
   return {*index, parse_value(p.coords[*index], text.substr(eq + 1), "--at", text)};
 }
 
-}  // namespace fim::claims
+}  // namespace fim::policy

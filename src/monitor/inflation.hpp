@@ -7,7 +7,7 @@
 
 #include "numeric/interval.hpp"
 
-namespace fim::claims {
+namespace fim::monitor {
 
 /// The order statistic of rank k = max(1, ceil(q N)) of values known only by enclosures x_i in
 /// [a_i, b_i]: encloses the empirical q-quantile of the true values (proofs/inflation.md, Lemma 1).
@@ -35,4 +35,4 @@ BootstrapCi bootstrap_inflation(const std::vector<std::vector<double>>& quantize
 /// The empirical q-quantile of plain numbers (the same rank rule as quantile_enclosure).
 double quantile_of(std::vector<double> values, double q);
 
-}  // namespace fim::claims
+}  // namespace fim::monitor

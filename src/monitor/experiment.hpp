@@ -1,5 +1,5 @@
 // The inflation experiment (C8) shared by `fimcheck experiment inflation` and the demo: options,
-// per-model results and the report (proofs/inflation.md).
+// per-model runs and their results (proofs/inflation.md). The report is report/experiment_report.hpp.
 #pragma once
 #include <functional>
 #include <string>
@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "claims/inflation.hpp"
+#include "monitor/inflation.hpp"
 #include "numeric/interval.hpp"
 
-namespace fim::cli {
+namespace fim::monitor {
 
 struct InflationOptions {
   int trajectories = 90, steps = 16, window = 32, reference = 128, group_size = 128, threads = 2, bootstrap = 1000;
@@ -29,7 +29,7 @@ struct PrecisionResult {
   int bits = 0;  // 0: full precision
   num::Ival lambda_base, threshold, threshold_shared, inflation, inflation_shared, false_alarm;
   num::Ival ood_elevation, ood_elevation_shared;  // fraction of out-of-distribution steps with sigma_t > 1
-  claims::BootstrapCi bootstrap;
+  BootstrapCi bootstrap;
   std::vector<num::Ival> id_trace, ood_trace;  // lambda_1(F_t) of one trajectory each, for plots
 };
 
@@ -52,12 +52,4 @@ InflationOptions quick_options(InflationOptions o);
 ModelInflation run_model(const std::string& spec, const InflationOptions& o,
                          const std::function<void(const std::string&)>& progress = {});
 
-/// report.json, the shared-baseline reading first (keys in the order written).
-nlohmann::ordered_json inflation_json(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds);
-/// A few lines for the terminal, including the plain answer about the paper's 244x.
-std::string inflation_summary(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds);
-/// DIR/report.json, report.md, inflation.svg and traces.svg, each written atomically.
-void write_inflation_report(const std::string& dir, const std::vector<ModelInflation>& r, const InflationOptions& o,
-                            const nlohmann::ordered_json& j);
-
-}  // namespace fim::cli
+}  // namespace fim::monitor

@@ -14,14 +14,14 @@
 #include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
 #include "numeric/mp.hpp"
-#include "claims/bound_expr.hpp"
+#include "expr/bound_expr.hpp"
 
 using fim::num::Ival;
 using fim::num::MpIval;
 using fim::num::Rational;
 using fim::num::to_rational;
-using fim::claims::BoundExpr;
-using fim::claims::BoundExprError;
+using fim::expr::BoundExpr;
+using fim::expr::BoundExprError;
 
 namespace {
 

@@ -6,19 +6,19 @@
 #include <filesystem>
 #include <sstream>
 
-#include "cli/experiment.hpp"
-#include "report/atomic_file.hpp"
-#include "report/enclosure_json.hpp"
+#include "report/experiment_report.hpp"
+#include "io/atomic_file.hpp"
+#include "numeric/enclosure_json.hpp"
 #include "report/rounded.hpp"
 #include "report/svg.hpp"
 
-namespace fim::cli {
+namespace fim::report {
+using io::write_atomically;
 namespace {
 
+using namespace monitor;
+
 using num::Ival;
-using report::round_down;
-using report::rounded;
-using report::to_json;
 using Json = nlohmann::ordered_json;
 
 std::string bits_name(int bits) { return bits == 0 ? "full" : std::to_string(bits) + "-bit"; }
@@ -157,38 +157,6 @@ std::string lower_end_table(const std::vector<ModelInflation>& r) {
 
 }  // namespace
 
-std::string base_direction(const Ival& quantized, const Ival& full) {
-  return quantized.lo > full.hi ? "up" : quantized.hi < full.lo ? "down" : "undecided";
-}
-
-std::vector<std::string> default_models() {
-  return {"linear:d_in=8,n=256,seed=1",
-          "linear:d_in=32,n=512,seed=2",
-          "logistic:d_in=8,n=256,seed=3",
-          "logistic:d_in=32,n=512,seed=4",
-          "softmax:d_in=8,classes=4,n=256,seed=5",
-          "softmax:d_in=16,classes=8,n=512,seed=6",
-          "mlp:hidden=16,act=tanh,d_in=8,classes=4,n=256,seed=7",
-          "mlp:hidden=32x32,act=gelu,d_in=8,classes=4,n=512,seed=8",
-          "mlp:hidden=16x16x16,act=relu,d_in=8,classes=4,n=512,seed=9",
-          "lm:arch=mlp,seed=1",
-          "lm:arch=mlp,act=gelu,embed=8,hidden=64,seed=2",
-          "lm:arch=attention,seed=3"};
-}
-
-std::vector<std::string> quick_models() {
-  return {"logistic:d_in=8,n=256,seed=3", "softmax:d_in=8,classes=4,n=256,seed=5",
-          "mlp:hidden=16,act=tanh,d_in=8,classes=4,n=256,seed=7"};
-}
-
-InflationOptions quick_options(InflationOptions o) {
-  o.trajectories = 8;
-  o.ood_trajectories = 2;
-  o.steps = 8;
-  o.window = 16;
-  o.bootstrap = 200;
-  return o;
-}
 
 Json inflation_json(const std::vector<ModelInflation>& r, const InflationOptions& o, double seconds) {
   Json models = Json::array();
@@ -242,8 +210,8 @@ std::string inflation_summary(const std::vector<ModelInflation>& r, const Inflat
 void write_inflation_report(const std::string& dir, const std::vector<ModelInflation>& r, const InflationOptions& o,
                             const Json& j) {
   std::filesystem::create_directories(dir);
-  report::write_atomically(dir + "/inflation.svg", inflation_plot(r));
-  if (!r.empty()) report::write_atomically(dir + "/traces.svg", trace_plot(traced(r)));
+  io::write_atomically(dir + "/inflation.svg", inflation_plot(r));
+  if (!r.empty()) io::write_atomically(dir + "/traces.svg", trace_plot(traced(r)));
   std::ostringstream md;
   md << "# fimcheck experiment inflation\n\n" << j["trajectories_total"].get<int>() << " in-distribution trajectories ("
      << r.size() << " models x " << o.trajectories << "), " << o.steps << " steps each, window " << o.window
@@ -271,8 +239,8 @@ void write_inflation_report(const std::string& dir, const std::vector<ModelInfla
      << "Full precision and quantized, one in-distribution trajectory each, and an out-of-distribution one "
         "(language models: text from the perturbed grammar; networks: inputs moved by 3 w, w a random unit "
         "vector), all against the full-precision lambda_base.\n";
-  report::write_atomically(dir + "/report.json", j.dump(2) + "\n");
-  report::write_atomically(dir + "/report.md", md.str());
+  io::write_atomically(dir + "/report.json", j.dump(2) + "\n");
+  io::write_atomically(dir + "/report.md", md.str());
 }
 
-}  // namespace fim::cli
+}  // namespace fim::report

@@ -1,10 +1,10 @@
-#include "report/atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 #include <cstdio>
 #include <stdexcept>
 #include <unistd.h>
 
-namespace fim::report {
+namespace fim::io {
 
 void write_atomically(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
@@ -18,4 +18,4 @@ void write_atomically(const std::string& path, const std::string& text) {
   }
 }
 
-}  // namespace fim::report
+}  // namespace fim::io

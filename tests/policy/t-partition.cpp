@@ -5,12 +5,12 @@
 #include <random>
 #include <string>
 
-#include "claims/partition.hpp"
-#include "claims/policy.hpp"
+#include "policy/partition.hpp"
+#include "policy/policy.hpp"
 #include "io/matrix_io.hpp"
 #include "numeric/exact.hpp"
 
-using namespace fim::claims;
+using namespace fim::policy;
 using fim::num::parse_rational;
 
 namespace {

@@ -5,9 +5,9 @@
 
 #include <random>
 
-#include "claims/inflation.hpp"
+#include "monitor/inflation.hpp"
 
-using fim::claims::quantile_enclosure;
+using fim::monitor::quantile_enclosure;
 using fim::num::Ival;
 
 TEST_CASE("the quantile of enclosures contains the quantile of the true values (Lemma 1)") {
@@ -25,7 +25,7 @@ TEST_CASE("the quantile of enclosures contains the quantile of the true values (
       truth.push_back(x);
     }
     const Ival t = quantile_enclosure(enc, q);
-    const double exact = fim::claims::quantile_of(truth, q);
+    const double exact = fim::monitor::quantile_of(truth, q);
     REQUIRE(t.lo <= exact);
     REQUIRE(exact <= t.hi);
   }
@@ -33,23 +33,23 @@ TEST_CASE("the quantile of enclosures contains the quantile of the true values (
 
 TEST_CASE("the rank rule: k = ceil(q N), at least 1") {
   const std::vector<double> v = {5, 1, 4, 2, 3};
-  CHECK(fim::claims::quantile_of(v, 0.2) == 1);
-  CHECK(fim::claims::quantile_of(v, 0.21) == 2);
-  CHECK(fim::claims::quantile_of(v, 0.99) == 5);
-  CHECK(fim::claims::quantile_of(v, 1.0) == 5);
-  CHECK(fim::claims::quantile_of(v, 1e-9) == 1);
-  CHECK_THROWS(fim::claims::quantile_of(v, 0.0));
-  CHECK_THROWS(fim::claims::quantile_of({}, 0.5));
+  CHECK(fim::monitor::quantile_of(v, 0.2) == 1);
+  CHECK(fim::monitor::quantile_of(v, 0.21) == 2);
+  CHECK(fim::monitor::quantile_of(v, 0.99) == 5);
+  CHECK(fim::monitor::quantile_of(v, 1.0) == 5);
+  CHECK(fim::monitor::quantile_of(v, 1e-9) == 1);
+  CHECK_THROWS(fim::monitor::quantile_of(v, 0.0));
+  CHECK_THROWS(fim::monitor::quantile_of({}, 0.5));
 }
 
 TEST_CASE("inflation and exceedance enclosures contain the true values") {
   const Ival quantized{243.0, 245.0}, full{0.99, 1.01};
-  const Ival r = fim::claims::inflation_enclosure(quantized, full);
+  const Ival r = fim::monitor::inflation_enclosure(quantized, full);
   CHECK(r.lo <= 243.0 / 1.01);
   CHECK(r.hi >= 245.0 / 0.99);
-  CHECK(fim::claims::inflation_enclosure({1, 2}, {0, 1}).hi == fim::num::inf);
+  CHECK(fim::monitor::inflation_enclosure({1, 2}, {0, 1}).hi == fim::num::inf);
   const std::vector<Ival> v = {{0, 1}, {2, 3}, {0.5, 2.5}, {4, 5}};
-  const Ival rate = fim::claims::exceedance_rate(v, {1.5, 1.5});
+  const Ival rate = fim::monitor::exceedance_rate(v, {1.5, 1.5});
   CHECK(rate.lo == 0.5);   // {2,3} and {4,5} surely above
   CHECK(rate.hi == 0.75);  // {0.5, 2.5} possibly
 }
@@ -63,14 +63,14 @@ TEST_CASE("the bootstrap interval is reproducible and brackets the plain ratio (
     full.emplace_back();
     for (int s = 0; s < 20; ++s) quantized.back().push_back(3 * u(rng)), full.back().push_back(u(rng));
   }
-  const auto a = fim::claims::bootstrap_inflation(quantized, full, 0.9, 400, 1);
-  const auto b = fim::claims::bootstrap_inflation(quantized, full, 0.9, 400, 1);
+  const auto a = fim::monitor::bootstrap_inflation(quantized, full, 0.9, 400, 1);
+  const auto b = fim::monitor::bootstrap_inflation(quantized, full, 0.9, 400, 1);
   CHECK(a.lo == b.lo);
   CHECK(a.hi == b.hi);
   std::vector<double> pq, pf;
   for (const auto& t : quantized) pq.insert(pq.end(), t.begin(), t.end());
   for (const auto& t : full) pf.insert(pf.end(), t.begin(), t.end());
-  const double plain = fim::claims::quantile_of(pq, 0.9) / fim::claims::quantile_of(pf, 0.9);
+  const double plain = fim::monitor::quantile_of(pq, 0.9) / fim::monitor::quantile_of(pf, 0.9);
   CHECK(a.lo < plain);
   CHECK(a.hi > plain);
   CHECK(a.lo > 2.5);

@@ -9,7 +9,7 @@
 
 #include "numeric/mp.hpp"
 
-namespace fim::claims {
+namespace fim::policy {
 
 using num::Rational;
 
@@ -98,4 +98,4 @@ Value parse_value(const Coordinate& c, const std::string& text, const std::strin
 /// text, reason) for an unknown coordinate or a value outside its domain.
 std::pair<std::size_t, Value> parse_assignment(const Policy& p, const std::string& text);
 
-}  // namespace fim::claims
+}  // namespace fim::policy

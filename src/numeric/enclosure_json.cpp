@@ -1,4 +1,4 @@
-#include "report/enclosure_json.hpp"
+#include "numeric/enclosure_json.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "numeric/exact.hpp"
 #include "numeric/outward.hpp"
 
-namespace fim::report {
+namespace fim::num {
 
 nlohmann::json to_json(const num::Ival& x) {
   const auto [lo, hi] = num::decimal_enclosure(x.lo, x.hi);  // as many digits as the width needs
@@ -29,4 +29,4 @@ std::string to_text(const num::Ival& x) {
   return "[" + num::decimal_down(x.lo) + ", " + num::decimal_up(x.hi) + "]";
 }
 
-}  // namespace fim::report
+}  // namespace fim::num

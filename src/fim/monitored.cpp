@@ -1,4 +1,4 @@
-#include "fim/monitor.hpp"
+#include "fim/monitored.hpp"
 
 #include <algorithm>
 

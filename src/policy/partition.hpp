@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "claims/policy.hpp"
+#include "policy/policy.hpp"
 
-namespace fim::claims {
+namespace fim::policy {
 
 /// A piece of one coordinate's domain on which every predicate of the policy is constant
 /// (proofs/partition.md, Lemma 1): one value, or the finite reals strictly between lo and hi
@@ -125,4 +125,4 @@ std::string to_text(const Policy& p, const PartitionResult& r);
 /// "ambiguous", or null (uncovered, outside the domain).
 nlohmann::ordered_json to_json(const Policy& p, const Classification& k);
 
-}  // namespace fim::claims
+}  // namespace fim::policy

@@ -7,7 +7,7 @@
 
 #include "numeric/interval.hpp"
 
-namespace fim::report {
+namespace fim::num {
 
 /// {"lo", "hi"} printed outward with as many digits as the width needs (num::decimal_enclosure).
 nlohmann::json to_json(const num::Ival& x);
@@ -18,4 +18,4 @@ nlohmann::json to_json(const std::optional<num::Ival>& x);  // null when absent
 /// "[lo, hi]" with outward-rounded decimals, for people.
 std::string to_text(const num::Ival& x);
 
-}  // namespace fim::report
+}  // namespace fim::num

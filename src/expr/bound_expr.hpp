@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace fim::claims {
+namespace fim::expr {
 
 /// A malformed expression: what() is "EXPR: position P: reason", P the 1-based column.
 class BoundExprError : public std::invalid_argument {
@@ -62,4 +62,4 @@ class BoundExpr {
   std::shared_ptr<const detail::BoundNode> root_;
 };
 
-}  // namespace fim::claims
+}  // namespace fim::expr
