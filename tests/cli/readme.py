@@ -153,6 +153,13 @@ def check_output(cmd, text):
     return out
 
 
+def argv(text, fim):
+    """The argument list of a README command line: "build/fimcheck" replaced by the binary fim."""
+    args = shlex.split(text)
+    args[0] = fim
+    return args
+
+
 def prepare_folder(source_dir):
     """A fresh temporary folder with the source tree's top-level entries linked (not build/)."""
     tmp = tempfile.mkdtemp(prefix="fimcheck-readme-")
@@ -180,10 +187,8 @@ def run(fim, readme_path, source_dir, verbose=True):
             if cmd.skip:
                 print(f"  skip {name} ({SKIP_MARK})")
                 continue
-            args = shlex.split(cmd.text)
-            args[0] = fim
             try:
-                p = subprocess.run(args, cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
+                p = subprocess.run(argv(cmd.text, fim), cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
                 code, text = p.returncode, p.stdout + p.stderr
             except subprocess.TimeoutExpired:
                 code, text = None, ""
