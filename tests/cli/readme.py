@@ -24,6 +24,9 @@ Commands run in order in one fresh temporary folder, in which the source tree's 
 (but not build/) are linked, so that shipped example files are found by their README paths and
 whatever a command writes stays in the temporary folder.
 
+scripts/readme-outputs imports parse, split_comment, argv and prepare_folder from here, to record
+the same commands in the same kind of folder.
+
 --self-test checks the checker itself on a small made-up README: a wrong exit code, a wrong
 output line and an unknown command must each be reported as failures, and correct ones not.
 """
