@@ -24,6 +24,9 @@ Commands run in order in one fresh temporary folder, in which the source tree's 
 (but not build/) are linked, so that shipped example files are found by their README paths and
 whatever a command writes stays in the temporary folder.
 
+scripts/readme-outputs imports parse, split_comment, argv and prepare_folder from here, to record
+the same commands in the same kind of folder.
+
 --self-test checks the checker itself on a small made-up README: a wrong exit code, a wrong
 output line and an unknown command must each be reported as failures, and correct ones not.
 """
@@ -153,6 +156,13 @@ def check_output(cmd, text):
     return out
 
 
+def argv(text, fim):
+    """The argument list of a README command line: "build/fimcheck" replaced by the binary fim."""
+    args = shlex.split(text)
+    args[0] = fim
+    return args
+
+
 def prepare_folder(source_dir):
     """A fresh temporary folder with the source tree's top-level entries linked (not build/)."""
     tmp = tempfile.mkdtemp(prefix="fimcheck-readme-")
@@ -180,10 +190,8 @@ def run(fim, readme_path, source_dir, verbose=True):
             if cmd.skip:
                 print(f"  skip {name} ({SKIP_MARK})")
                 continue
-            args = shlex.split(cmd.text)
-            args[0] = fim
             try:
-                p = subprocess.run(args, cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
+                p = subprocess.run(argv(cmd.text, fim), cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
                 code, text = p.returncode, p.stdout + p.stderr
             except subprocess.TimeoutExpired:
                 code, text = None, ""
