@@ -68,8 +68,8 @@ Ival ival_of(const Rational& lo, const Rational& hi) {
 // The MPFI interval enclosing [lo, hi] at the working precision.
 MpIval mp_of(const Rational& lo, const Rational& hi) {
   MpReal l, h;
-  mpfr_set_q(l.backend().data(), lo.backend().data(), MPFR_RNDD);
-  mpfr_set_q(h.backend().data(), hi.backend().data(), MPFR_RNDU);
+  mpfr_set_q(l.data(), lo.backend().data(), MPFR_RNDD);
+  mpfr_set_q(h.data(), hi.backend().data(), MPFR_RNDU);
   return num::to_mp(l, h);
 }
 

@@ -3,12 +3,14 @@
 #include <stdexcept>
 
 #include "claims/registry.hpp"
+#include "numeric/escalation.hpp"
 
 namespace fim::claims {
 
 Outcome holds_by_structure(const std::string& why) {
   Outcome out;
   out.verdict = Verdict::Holds;
+  out.exact = true;
   out.where = why + ": decided exactly by structure";
   return out;
 }
@@ -18,11 +20,11 @@ Outcome check(const Claim& claim, const MatrixCase& c, const std::string& varian
   if (c.a.rows() != c.a.cols() || c.e.rows() != c.a.rows() || c.e.cols() != c.a.rows() ||
       c.a.rows() == 0)
     throw std::invalid_argument("a case needs square A and E of one positive dimension");
-  Outcome out;
-  for (int bits : p.ladder(c.a.rows())) {
-    out = claim.check_at(c, variant, bits);
-    if (out.verdict != Verdict::Undecided) break;
-  }
+  const auto e = num::escalate<Outcome>(
+      p.ladder(c.a.rows()), [&](int bits) { return claim.check_at(c, variant, bits); },
+      [](const Outcome& o) { return o.verdict != Verdict::Undecided; });
+  Outcome out = e.result;
+  out.rung = out.exact ? num::kExact : e.rung;
   return out;
 }
 

@@ -30,6 +30,8 @@ struct Variant {
 struct Outcome {
   Verdict verdict = Verdict::Undecided;
   int bits = 53;
+  int rung = 53;       // the ladder rung that decided, or num::kExact (set by check())
+  bool exact = false;  // decided in exact rational arithmetic (structure or an exact tie)
   std::string where;
   nlohmann::json evidence = nlohmann::json::object();
   nlohmann::json certificate = nullptr;

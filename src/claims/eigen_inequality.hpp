@@ -65,7 +65,7 @@ nlohmann::json linear_certificate(const std::string& claim, const Variant& v, co
                                   const LinearIneq& q, const nlohmann::json& bounds);
 
 inline bool finite(const num::Ival& x) { return x.is_finite(); }
-inline bool finite(const num::MpIval& x) { return boost::multiprecision::isfinite(lower(x)) && boost::multiprecision::isfinite(upper(x)); }
+inline bool finite(const num::MpIval& x) { return num::isfinite(lower(x)) && num::isfinite(upper(x)); }
 
 /// The exact values of every eigenvalue q names, when all are rational (exact ties); else nullopt.
 template <class I>
@@ -125,6 +125,7 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
       for (const EigTerm& t : q.lhs) bound_text.push_back(exact_text(lower(s.of(t.matrix)[t.index - 1])));
       for (const EigTerm& t : q.rhs) bound_text.push_back(exact_text(upper(s.of(t.matrix)[t.index - 1])));
     }
+    if (!how.empty() && how != kPossibleTie) out.exact = true;
     if (verdict == Verdict::Holds) continue;
     if (verdict == Verdict::Undecided && out.verdict == Verdict::Undecided) continue;
     out.verdict = verdict;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "linalg/sym_matrix.hpp"
+#include "numeric/escalation.hpp"
 #include "numeric/interval.hpp"
 
 namespace fim::cli {
@@ -53,13 +54,18 @@ bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_wi
 template <class Enclose, class Lambda1>
 auto enclose_refining_gram(FimMatrix& f, const std::string& path, double rel_width, int max_bits,
                            bool show_progress, Enclose enclose, Lambda1 lambda1) {
-  auto result = enclose(f.m);
-  const std::optional<num::Ival> top = lambda1(result);
-  if (top && gram_worth_refining(f, *top, rel_width, max_bits)) {
-    f = load_fim_matrix(path, true, false, show_progress, true);
-    result = enclose(f.m);
-  }
-  return result;
+  using R = decltype(enclose(f.m));
+  return num::escalate<R>(
+             num::Ladder::of({53, num::kDoubleDouble}).rungs(),
+             [&](int rung) {
+               if (rung != 53) f = load_fim_matrix(path, true, false, show_progress, true);
+               return enclose(f.m);
+             },
+             [&](const R& result) {
+               const std::optional<num::Ival> top = lambda1(result);
+               return !top || !gram_worth_refining(f, *top, rel_width, max_bits);
+             })
+      .result;
 }
 
 }  // namespace fim::cli

@@ -351,34 +351,34 @@ Ival constant(const BoundNode& n, Tag<Ival>) { return n.value_ival; }
 /// Ival maps NaN ends to the whole line on construction already.
 Ival no_nan(const Ival& x) { return x; }
 
-mpfr_srcptr lo_end(const MpIval& x) { return &x.backend().data()->left; }
-mpfr_srcptr hi_end(const MpIval& x) { return &x.backend().data()->right; }
+mpfr_srcptr lo_end(const MpIval& x) { return &x.data()->left; }
+mpfr_srcptr hi_end(const MpIval& x) { return &x.data()->right; }
 int lo_sign(const MpIval& x) { return mpfr_sgn(lo_end(x)); }
 int hi_sign(const MpIval& x) { return mpfr_sgn(hi_end(x)); }
 bool lo_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(lo_end(a), lo_end(b)); }
 bool hi_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(hi_end(a), hi_end(b)); }
 MpIval between(const MpIval& a, const MpIval& b) {
   MpIval r;
-  mpfi_interv_fr(r.backend().data(), lo_end(a), hi_end(b));  // rounded outward
+  mpfi_interv_fr(r.data(), lo_end(a), hi_end(b));  // rounded outward
   return r;
 }
 MpIval low_point(const MpIval& x) {
   MpIval r;
-  mpfi_set_fr(r.backend().data(), lo_end(x));  // rounded outward if x is more precise
+  mpfi_set_fr(r.data(), lo_end(x));  // rounded outward if x is more precise
   return r;
 }
 MpIval entire(Tag<MpIval>) {
   MpIval r;
-  mpfi_interv_d(r.backend().data(), -num::inf, num::inf);
+  mpfi_interv_d(r.data(), -num::inf, num::inf);
   return r;
 }
 MpIval constant(const BoundNode& n, Tag<MpIval>) {
   MpIval r;
-  mpfi_set_q(r.backend().data(), n.value.backend().data());  // rounded outward
+  mpfi_set_q(r.data(), n.value.backend().data());  // rounded outward
   return r;
 }
 /// The whole line in place of an interval with a NaN end (from an indeterminate form).
-MpIval no_nan(const MpIval& x) { return mpfi_nan_p(x.backend().data()) ? entire(Tag<MpIval>{}) : x; }
+MpIval no_nan(const MpIval& x) { return mpfi_nan_p(x.data()) ? entire(Tag<MpIval>{}) : x; }
 
 // Exact rational intervals (verify-cert): ends compared exactly, the whole line as a flag.
 int sign_of(const Rational& x) { return (x > 0) - (x < 0); }

@@ -5,6 +5,7 @@
 #include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
 #include "linalg/product_bounds.hpp"
+#include "numeric/escalation.hpp"
 #include "numeric/mp.hpp"
 
 namespace fim::model {
@@ -21,11 +22,16 @@ linalg::Top gram_top(const Eigen::MatrixXd& g, const linalg::Precision& p) {
     out = g.block(r0, c0, h, w);
   };
   const linalg::SymMatrix k = linalg::enclose_gram(g.rows(), g.cols(), read);
-  const linalg::Top t = linalg::enclose_top(k, p);
-  if (p.max_bits <= 53 || linalg::top_narrow_enough(t, p.rel_width) ||  // 53: no escalation at all
-      !linalg::gram_radius_limits(k.radius, t.lambda1.mag(), p.rel_width))
-    return t;
-  return linalg::enclose_top(linalg::enclose_gram_dd(g.rows(), g.cols(), read), p);
+  return num::escalate<linalg::Top>(
+             num::Ladder::of({53, num::kDoubleDouble}).rungs(),
+             [&](int rung) {
+               return linalg::enclose_top(rung == 53 ? k : linalg::enclose_gram_dd(g.rows(), g.cols(), read), p);
+             },
+             [&](const linalg::Top& t) {  // --max-bits 53: no escalation at all
+               return p.max_bits <= 53 || linalg::top_narrow_enough(t, p.rel_width) ||
+                      !linalg::gram_radius_limits(k.radius, t.lambda1.mag(), p.rel_width);
+             })
+      .result;
 }
 
 // lambda_1 / N and gap / N from an enclosure t of the Gram form's; with N = 1 < d the FIM's
@@ -84,10 +90,17 @@ linalg::Top enclose_fim_top(const Dense<Ival>& g, const linalg::Precision& p) {
 }
 
 linalg::Top enclose_model_top(const Model& m, const LabelPlan& plan, const linalg::Precision& p) {
-  const std::vector<Ival> theta = cast<Ival>(std::span<const double>(m.theta));
-  linalg::Top t = enclose_fim_top(score_matrix<Ival>(m.arch, theta, cast<Ival>(m.inputs), plan), p);
-  if (linalg::top_narrow_enough(t, p.rel_width) || p.max_bits <= 53) return t;
-  return enclose_fim_top(mp_scores(m, plan, std::min(p.max_bits, 113)), p);
+  // Scores in binary64 intervals, then once in MPFI at 113 bits (the scores' own width, not the
+  // eigenvalue solver's, is what a higher rung narrows here).
+  return num::escalate<linalg::Top>(
+             num::Ladder::of({53, std::max(53, std::min(p.max_bits, 113))}).rungs(),
+             [&](int bits) {
+               if (bits > 53) return enclose_fim_top(mp_scores(m, plan, bits), p);
+               const std::vector<Ival> theta = cast<Ival>(std::span<const double>(m.theta));
+               return enclose_fim_top(score_matrix<Ival>(m.arch, theta, cast<Ival>(m.inputs), plan), p);
+             },
+             [&](const linalg::Top& t) { return linalg::top_narrow_enough(t, p.rel_width) || p.max_bits <= 53; })
+      .result;
 }
 
 }  // namespace fim::model

@@ -55,11 +55,11 @@ void constant_mpfi(Constant c, mpfi_ptr r) {
 struct Ends {
   mpfr_t lo, hi;
   explicit Ends(const num::MpIval& x) {
-    const mpfr_prec_t p = mpfi_get_prec(x.backend().data());
+    const mpfr_prec_t p = mpfi_get_prec(x.data());
     mpfr_init2(lo, p);
     mpfr_init2(hi, p);
-    mpfi_get_left(lo, x.backend().data());
-    mpfi_get_right(hi, x.backend().data());
+    mpfi_get_left(lo, x.data());
+    mpfi_get_right(hi, x.data());
   }
   ~Ends() {
     mpfr_clear(lo);
@@ -72,7 +72,7 @@ struct Ends {
 // The MPFI interval [lo, hi] (exact: the result takes the endpoints' precision).
 num::MpIval interval_of(mpfr_srcptr lo, mpfr_srcptr hi) {
   num::MpIval r;
-  mpfi_interv_fr(r.backend().data(), lo, hi);
+  mpfi_interv_fr(r.data(), lo, hi);
   return r;
 }
 
@@ -101,7 +101,7 @@ double ScalarOps<double>::constant(Constant c) {
 num::MpReal ScalarOps<num::MpReal>::constant(Constant c) {
   num::MpIval enclosure = ScalarOps<num::MpIval>::constant(c);
   num::MpReal r;
-  mpfi_mid(r.backend().data(), enclosure.backend().data());
+  mpfi_mid(r.data(), enclosure.data());
   return r;
 }
 
@@ -121,21 +121,21 @@ num::Ival ScalarOps<num::Ival>::constant(Constant c) {
 
 num::MpIval ScalarOps<num::MpIval>::exp(const num::MpIval& x) {
   num::MpIval r;
-  mpfi_exp(r.backend().data(), x.backend().data());
+  mpfi_exp(r.data(), x.data());
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::log(const num::MpIval& x) {
   num::MpIval r;
-  if (mpfi_is_strictly_pos(x.backend().data()) <= 0) {  // the whole line, as for Ival
-    mpfi_interv_d(r.backend().data(), -num::inf, num::inf);
+  if (mpfi_is_strictly_pos(x.data()) <= 0) {  // the whole line, as for Ival
+    mpfi_interv_d(r.data(), -num::inf, num::inf);
     return r;
   }
-  mpfi_log(r.backend().data(), x.backend().data());
+  mpfi_log(r.data(), x.data());
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::tanh(const num::MpIval& x) {
   num::MpIval r;
-  mpfi_tanh(r.backend().data(), x.backend().data());
+  mpfi_tanh(r.data(), x.data());
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::erf(const num::MpIval& x) {  // Lemma 6 (a): erf increases
@@ -146,12 +146,12 @@ num::MpIval ScalarOps<num::MpIval>::erf(const num::MpIval& x) {  // Lemma 6 (a):
 }
 num::MpIval ScalarOps<num::MpIval>::sqrt(const num::MpIval& x) {
   num::MpIval r;
-  mpfi_sqrt(r.backend().data(), x.backend().data());
+  mpfi_sqrt(r.data(), x.data());
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::sqr(const num::MpIval& x) {
   num::MpIval r;
-  mpfi_sqr(r.backend().data(), x.backend().data());  // MPFI's sqr is 0-aware
+  mpfi_sqr(r.data(), x.data());  // MPFI's sqr is 0-aware
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::relu(const num::MpIval& x) {  // max is exact on endpoints
@@ -165,24 +165,24 @@ num::MpIval ScalarOps<num::MpIval>::step(const num::MpIval& x) {
   const double lo = mpfr_sgn(e.lo) > 0 ? 1.0 : 0.0;
   const double hi = mpfr_sgn(e.hi) > 0 ? 1.0 : 0.0;
   num::MpIval r;
-  mpfi_interv_d(r.backend().data(), lo, hi);
+  mpfi_interv_d(r.data(), lo, hi);
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::relu_curvature(const num::MpIval& x) {
   num::MpIval r;
-  const bool kink = mpfi_has_zero(x.backend().data()) > 0;
-  mpfi_interv_d(r.backend().data(), kink ? -num::inf : 0.0, kink ? num::inf : 0.0);
+  const bool kink = mpfi_has_zero(x.data()) > 0;
+  mpfi_interv_d(r.data(), kink ? -num::inf : 0.0, kink ? num::inf : 0.0);
   return r;
 }
 num::MpIval ScalarOps<num::MpIval>::constant(Constant c) {
   num::MpIval r;
-  constant_mpfi(c, r.backend().data());
+  constant_mpfi(c, r.data());
   return r;
 }
 double ScalarOps<num::MpIval>::approx(const num::MpIval& x) {
   mpfr_t m;
-  mpfr_init2(m, mpfi_get_prec(x.backend().data()));
-  mpfi_mid(m, x.backend().data());
+  mpfr_init2(m, mpfi_get_prec(x.data()));
+  mpfi_mid(m, x.data());
   const double r = mpfr_get_d(m, MPFR_RNDN);
   mpfr_clear(m);
   return r;

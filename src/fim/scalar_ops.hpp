@@ -46,11 +46,11 @@ template <>
 struct ScalarOps<num::MpReal> {
   using T = num::MpReal;
   static constexpr bool is_interval = false;
-  static T exp(const T& x) { return boost::multiprecision::exp(x); }
-  static T log(const T& x) { return boost::multiprecision::log(x); }
-  static T tanh(const T& x) { return boost::multiprecision::tanh(x); }
-  static T erf(const T& x) { return boost::multiprecision::erf(x); }
-  static T sqrt(const T& x) { return boost::multiprecision::sqrt(x); }
+  static T exp(const T& x) { return num::exp(x); }
+  static T log(const T& x) { return num::log(x); }
+  static T tanh(const T& x) { return num::tanh(x); }
+  static T erf(const T& x) { return num::erf(x); }
+  static T sqrt(const T& x) { return num::sqrt(x); }
   static T sqr(const T& x) { return x * x; }
   static T relu(const T& x) { return x > 0 ? x : T(0.0); }
   static T step(const T& x) { return T(x > 0 ? 1.0 : 0.0); }

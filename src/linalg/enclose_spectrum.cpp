@@ -76,15 +76,16 @@ bool spectrum_narrow_enough(const Spectrum& s, double rel_width) {
 }
 
 Spectrum enclose_spectrum(const SymMatrix& a, const Precision& p) {
-  Spectrum best;
-  for (int bits : p.ladder(a.dim())) {
-    if (bits > 53 && p.on_escalate) p.on_escalate(bits, a.dim());
-    Spectrum s = bits <= 53 ? enclose_spectrum_fp(a) : enclose_spectrum_mp(a, bits);
-    if (s.ok) best = std::move(s);
-    if (spectrum_narrow_enough(best, p.rel_width)) break;
-    if (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.eig[0].mag()) break;
-  }
-  return best;
+  return num::escalate<Spectrum>(
+             p.ladder(a.dim()),
+             [&a](int bits) { return bits <= 53 ? enclose_spectrum_fp(a) : enclose_spectrum_mp(a, bits); },
+             [&](const Spectrum& best) {  // the input ball's radius survives every precision
+               return spectrum_narrow_enough(best, p.rel_width) ||
+                      (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.eig[0].mag());
+             },
+             [](const Spectrum& s) { return s.ok; },  // a failed rung keeps the last enclosure
+             [&](int bits) { if (p.on_escalate) p.on_escalate(bits, a.dim()); })
+      .result;
 }
 
 }  // namespace fim::linalg

@@ -162,16 +162,16 @@ Top enclose_top_fp(const SymMatrix& a) {
 }
 
 Top enclose_top(const SymMatrix& a, const Precision& p) {
-  Top best;
-  for (int bits : p.ladder(a.dim())) {
-    if (bits > 53 && p.on_escalate) p.on_escalate(bits, a.dim());
-    Top t = bits <= 53 ? enclose_top_fp(a) : top_of(enclose_spectrum_mp(a, bits));
-    if (t.ok) best = t;  // a higher rung is never looser by construction of the ladder
-    if (top_narrow_enough(best, p.rel_width)) break;
-    // the radius of the input ball survives every precision: escalating cannot beat it
-    if (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.lambda1.mag()) break;
-  }
-  return best;
+  return num::escalate<Top>(
+             p.ladder(a.dim()),
+             [&a](int bits) { return bits <= 53 ? enclose_top_fp(a) : top_of(enclose_spectrum_mp(a, bits)); },
+             [&](const Top& best) {  // the input ball's radius survives every precision
+               return top_narrow_enough(best, p.rel_width) ||
+                      (best.ok && num::mul_up(2.0, a.radius) > p.rel_width * best.lambda1.mag());
+             },
+             [](const Top& t) { return t.ok; },  // a failed rung keeps the last enclosure
+             [&](int bits) { if (p.on_escalate) p.on_escalate(bits, a.dim()); })
+      .result;
 }
 
 double enclose_norm_up(const SymMatrix& e, const Precision& p) {

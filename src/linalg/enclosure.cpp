@@ -5,14 +5,7 @@
 namespace fim::linalg {
 using num::Ival;
 
-std::vector<int> Precision::ladder(long n) const {
-  std::vector<int> out = {53};
-  if (n > mp_max_dim) return out;
-  for (int b : {113, 256, 1024})
-    if (b <= max_bits) out.push_back(b);
-  if (out.back() < max_bits) out.push_back(max_bits);
-  return out;
-}
+std::vector<int> Precision::ladder(long n) const { return num::Ladder(max_bits, mp_max_dim).rungs(n); }
 
 double relative_width_up(const Ival& x) {
   if (x.lo == x.hi) return 0.0;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "numeric/escalation.hpp"
 #include "numeric/interval.hpp"
 
 namespace fim::linalg {
@@ -25,8 +26,8 @@ struct Top {
   bool ok = false;
 };
 
-/// How far a computation may escalate: 53 -> 113 -> 256 -> 1024 bits, capped at max_bits, while
-/// the relative width of the result exceeds rel_width.
+/// How far a computation may escalate (num::Ladder: 53 -> 113 -> 256 -> 1024 -> 4096 bits, capped at
+/// max_bits) while the relative width of the result exceeds rel_width.
 struct Precision {
   Precision(int bits = 1024, double width = 1e-10) : max_bits(bits), rel_width(width) {}
   int max_bits;
@@ -36,7 +37,7 @@ struct Precision {
   long mp_max_dim = 160;
   /// Called before each rung above binary64 (progress on a terminal); may be empty.
   std::function<void(int bits, long n)> on_escalate;
-  /// The precisions to try for a matrix of dimension n.
+  /// The precisions to try for a matrix of dimension n (num::Ladder::rungs).
   std::vector<int> ladder(long n = 0) const;
 };
 

@@ -10,7 +10,7 @@ namespace fim::num {
 
 Rational to_rational(const MpReal& x) {
   Rational r;
-  mpfr_get_q(r.backend().data(), x.backend().data());
+  mpfr_get_q(r.backend().data(), x.data());
   return r;
 }
 

@@ -16,6 +16,17 @@ using claims::Verdict;
 
 namespace {
 
+// Cases per rung that decided them: every rung of the ladder (zeros included) and the exact
+// fallback, each under its own label.
+nlohmann::json cases_by_precision(const linalg::Precision& p, const num::RungCounts& counts) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int rung : p.ladder()) j[num::RungCounts::label(rung)] = counts.at(rung);
+  j[num::RungCounts::label(num::kExact)] = counts.at(num::kExact);
+  for (const auto& [rung, n] : counts.by_rung())  // a rung beyond the ladder cannot occur; shown if it did
+    if (!j.contains(num::RungCounts::label(rung))) j[num::RungCounts::label(rung)] = n;
+  return j;
+}
+
 const Verdict kVerdicts[] = {Verdict::Holds, Verdict::Violated, Verdict::Undecided,
                              Verdict::HypothesisFails};
 
@@ -102,8 +113,7 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
           {"counts", counts},
           {"holds_detail", holds_detail(claim, v, r)},
           {"holds_detail_meaning", holds_meaning(claim)},
-          {"cases_by_precision", {{"53", r.bits_used[0]}, {"113", r.bits_used[1]},
-                                  {"256", r.bits_used[2]}, {"1024", r.bits_used[3]}}},
+          {"cases_by_precision", cases_by_precision(o.precision, r.rungs)},
           {"noise", o.noise.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.noise)},
           {"tightness", tightness_stats(r.tightness, claim.tightness_meaning())},
           {"case_outcome", r.single ? nlohmann::json{{"verdict", claims::to_string(r.single->verdict)},

@@ -9,10 +9,6 @@ namespace fim::search {
 using claims::Outcome;
 using claims::Verdict;
 
-namespace {
-std::size_t rung(int bits) { return bits <= 53 ? 0 : bits <= 114 ? 1 : bits <= 257 ? 2 : 3; }
-}  // namespace
-
 Counterexample shrink(const claims::Claim& claim, const std::string& variant,
                       const rc::Shrinkable<claims::MatrixCase>& failing,
                       const linalg::Precision& p, int budget) {
@@ -50,7 +46,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     const auto shrinkable = nth_case(gen, o.seed, k);
     const Outcome out = claims::check(claim, shrinkable.value(), o.variant, o.precision);
     ++r.counts[static_cast<std::size_t>(out.verdict)];
-    ++r.bits_used[rung(out.bits)];
+    r.rungs.add(out.rung);
     if (out.tightness) r.tightness.push_back(*out.tightness);
     if (out.tightness && out.perturbation) r.tightness_points.emplace_back(*out.perturbation, *out.tightness);
     if (o.only_case) r.single = out;

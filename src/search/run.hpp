@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "claims/claim.hpp"
+#include "numeric/escalation.hpp"
 #include "search/case_gen.hpp"
 
 namespace fim::search {
@@ -46,7 +47,7 @@ struct RunResult {
   std::map<std::string, int> hypothesis_failures;      // which hypothesis, how many cases
   std::map<std::string, int> holds_scopes;             // Outcome::holds_scope of each HOLDS
   std::optional<claims::Outcome> single;               // --case K: that case's whole outcome
-  std::array<int, 4> bits_used{};                     // cases decided at 53, 113, 256, more bits
+  num::RungCounts rungs;                                // which rung decided each case
   double seconds = 0;
   struct Search {
     bool ran = false, found = false;

@@ -47,7 +47,7 @@ bool end_ok(mpfr_srcptr e, const Rational& v, bool lower) {
   return lower ? q <= v : v <= q;
 }
 bool encloses(const MpIval& x, const Rational& v) {
-  return end_ok(&x.backend().data()->left, v, true) && end_ok(&x.backend().data()->right, v, false);
+  return end_ok(&x.data()->left, v, true) && end_ok(&x.data()->right, v, false);
 }
 
 Rational pow2(int e) {

@@ -43,7 +43,7 @@ MpReal abs_mp(const MpReal& x) { return x < 0 ? MpReal(-x) : x; }
 
 // x in the MPFI interval y (exactly, at x's precision).
 bool contains(const MpIval& y, const MpReal& x) {
-  return mpfi_is_inside_fr(x.backend().data(), y.backend().data()) > 0;
+  return mpfi_is_inside_fr(x.data(), y.data()) > 0;
 }
 bool contains(const Ival& y, const MpReal& x) { return y.lo <= x && x <= y.hi; }
 
