@@ -419,7 +419,9 @@ MatrixGen signed_variant(MatrixGen g) {
   return gen::mapcat(g, [](const MatrixXd& a) {
     return gen::map(nat(0, 2), [a](int which) {
       if (which == 0) return a;
-      if (which == 1) return MatrixXd(-a);
+      // finish: Eigen 3.4's AVX negation computes 0 - x, so -(+0) is +0 in vector lanes and -0 in
+      // the scalar tail; copying the upper triangle keeps -a symmetric bit for bit
+      if (which == 1) return finish(-a);
       MatrixXd b = a;
       const double c = a.rows() > 0 ? a.trace() / static_cast<double>(a.rows()) : 0.0;
       b.diagonal().array() -= c;

@@ -56,9 +56,11 @@ expect_exit 2 "--bound on another claim" "$FIM" check weyl --bound "gap"
 expect_exit 1 "--search refutes 0.7 normE^3/gap^2" \
   "$FIM" check remainder --bound "0.7*normE^3/gap^2" --cases 200 --seed 1 --search --budget-evals 100000 --report "$tmp/search"
 expect_exit 0 "verify-cert confirms the search's certificate" "$FIM" verify-cert "$tmp/search/cert-search.json"
+# Evaluation budgets, not seconds: a loaded machine cannot change these outcomes.
 expect_exit 1 "--search refutes weyl/half-top from a single start case" \
-  "$FIM" check weyl --variant half-top --cases 1 --seed 3 --search --budget 10
-expect_exit 0 "--search finds nothing against weyl as stated" "$FIM" check weyl --cases 1 --seed 3 --search --budget 2
+  "$FIM" check weyl --variant half-top --cases 1 --seed 3 --search --budget-evals 10000
+expect_exit 0 "--search finds nothing against weyl as stated" \
+  "$FIM" check weyl --cases 1 --seed 3 --search --budget-evals 20000
 # C4 genericity in M1 and M2: as stated no counterexample; false variants refuted, certificates exact.
 expect_exit 0 "genericity (M1) as stated, 500 cases" "$FIM" check genericity --cases 500 --seed 1
 expect_exit 0 "genericity --noise M2 as stated, 500 cases" "$FIM" check genericity --noise M2 --cases 500 --seed 1

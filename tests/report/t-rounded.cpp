@@ -11,31 +11,14 @@
 #include <boost/multiprecision/gmp.hpp>
 
 #include "report/rounded.hpp"
+#include "support/printed_checks.hpp"
 
 namespace {
 
-using Q = boost::multiprecision::mpq_rational;
-using Z = boost::multiprecision::mpz_int;
+using fim::test::Q;
 
-// The exact rational value of a printed decimal such as "-1.23e+05", "0.999" or "126".
-Q exact(const std::string& s) {
-  const std::size_t e = s.find_first_of("eE");
-  std::string mant = s.substr(0, e);
-  long exp10 = e == std::string::npos ? 0 : std::stol(s.substr(e + 1));
-  const std::size_t dot = mant.find('.');
-  if (dot != std::string::npos) {
-    exp10 -= static_cast<long>(mant.size() - dot - 1);
-    mant.erase(dot, 1);
-  }
-  const bool negative = !mant.empty() && mant[0] == '-';
-  mant = mant.substr(negative);
-  mant.erase(0, std::min(mant.find_first_not_of('0'), mant.size() - 1));  // a leading 0 would mean octal
-  if (negative) mant = "-" + mant;
-  Q q{Z(mant)};
-  const Z p = boost::multiprecision::pow(Z(10), static_cast<unsigned>(std::labs(exp10)));
-  return exp10 >= 0 ? Q(q * p) : Q(q / p);
-}
-
+using fim::test::exact_decimal;
+Q exact(const std::string& s) { return exact_decimal(s); }
 Q exact(double x) { return Q(x); }  // a binary64 value is an exact rational
 
 std::string nearest(double x) {
