@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The include graph of src/ follows the layers declared in src/CMakeLists.txt (README, "How
 # fimcheck is built"): tests/support/layers.py on the real tree must pass, and on copies with an
-# upward include, an undeclared folder and a declared cycle it must fail, naming each.
+# upward include, an undeclared folder and a declared cycle it must fail, naming each; and no file
+# of src/ may use Boost's MPFR/MPFI types.
 # Argument: the fimcheck binary (unused; every CLI test gets it).
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -39,4 +40,15 @@ fresh; sed -i 's/^fim_layer(numeric)/fim_layer(numeric claims)/' "$tmp/src/CMake
 expect_caught "a declared cycle" 'cycle: .*numeric'
 fresh; sed -i '1i #include "linalg/no_such_file.hpp"' "$tmp/src/fim/model.cpp"
 expect_caught "an include of a missing header" 'no_such_file.hpp" names no file'
+# Boost 1.74's MPFR/MPFI types keep one precision per process and have the traps pinned in
+# tests/numeric/t-boost_traps.cpp: no file of src/ may use them (numeric/mp.hpp has fimcheck's own).
+boost_mp='mpfr_float_backend|mpfi_float_backend|boost/multiprecision/(mpfr|mpfi)\.hpp'
+if hits=$(grep -rEn "$boost_mp" "$src" --include='*.cpp' --include='*.hpp'); then
+  bad "src/ uses Boost's MPFR/MPFI types:"; echo "$hits"
+else
+  ok "no file of src/ uses Boost's MPFR/MPFI types (their traps cannot be reached)"
+fi
+fresh; echo '#include <boost/multiprecision/mpfi.hpp>' >> "$tmp/src/linalg/gram.cpp"
+if grep -rEq "$boost_mp" "$tmp/src" --include='*.cpp'; then ok "an added Boost MPFI include is caught"
+else bad "an added Boost MPFI include was not caught"; fi
 exit $failed
