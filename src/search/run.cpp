@@ -44,8 +44,10 @@ Counterexample shrink(const claims::Claim& claim, const std::string& variant,
 
 namespace {
 
-// Cases decided per round: the outcomes of one round are held in memory, however many cases a run has.
-constexpr int kRound = 4096;
+// Cases decided per round: one round's outcomes are held in memory, however many cases a run has.
+// Large, since threads that run out of cases wait at a round's end for the slowest case (a tie
+// escalated to 4096 bits); small outcomes (below) keep a round at a few megabytes.
+constexpr int kRound = 1 << 16;
 
 // Adds case k's outcome to the counts and lists of r; called in case order.
 void tally(RunResult& r, int k, const Outcome& out, const RunOptions& o) {
@@ -77,7 +79,9 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     std::function<void(int)> done;
     if (o.progress) done = [&](int n) { o.progress(lo - first + n, last - first); };
     num::parallel_for(lo, hi, o.jobs, [&](int k) {
-      outcomes[static_cast<std::size_t>(k - lo)] = claims::check(claim, nth_case(gen, o.seed, k).value(), o.variant, o.precision);
+      Outcome out = claims::check(claim, nth_case(gen, o.seed, k).value(), o.variant, o.precision);
+      if (!o.only_case) out.evidence = out.certificate = nullptr;  // not counted; a shrunk case gets its own
+      outcomes[static_cast<std::size_t>(k - lo)] = std::move(out);
     }, done);
     std::vector<int> to_shrink;  // the first max_counterexamples VIOLATED cases of the run
     for (int k = lo; k < hi; ++k) {
