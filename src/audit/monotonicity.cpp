@@ -10,6 +10,7 @@
 #include "fim/top_eigenvector.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/product_bounds.hpp"
+#include "numeric/parallel.hpp"
 
 namespace fim::audit {
 namespace {
@@ -216,6 +217,31 @@ Ival rms_norm(const Dense<Ival>& x) {
 
 }  // namespace
 
+namespace {
+
+// One independent piece of an audit: a grid point's enclosure, a path's right derivative at 0, or
+// (with --continuous) a sub-interval's Lemma 3 and 4.
+struct Piece {
+  enum Kind { point, derivative, span } kind;
+  int path, k;
+};
+
+std::vector<Piece> pieces_of(int paths, const AuditOptions& o) {
+  std::vector<Piece> out;
+  for (int p = 0; p < paths; ++p) {
+    for (int k = 0; k <= o.grid; ++k) out.push_back({Piece::point, p, k});
+    out.push_back({Piece::derivative, p, 0});
+    if (o.continuous)
+      for (int k = 0; k < o.grid; ++k) out.push_back({Piece::span, p, k});
+  }
+  return out;
+}
+
+}  // namespace
+
+// The directions are drawn first, in path order, from the one seeded generator; every piece is then
+// a function of its path and index alone, decided on o.jobs threads into its own slot, and the
+// findings are made from the slots in path order: the audit does not depend on the number of jobs.
 Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std::function<void(int, int)>& progress) {
   Audit a{m.spec.text(), Ival::entire(), Ival::entire(), {}};
   model::Rng rng(o.seed);
@@ -233,34 +259,38 @@ Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std
   }
   const int count = o.kind == PathKind::mixture ? 1 : o.paths;
   const double t_max = o.kind == PathKind::mixture ? 1.0 : o.t_max;
-  const int total = count * (o.grid + 1) * (o.continuous ? 2 : 1);
-  int done = 0;
+  std::vector<Path> paths(static_cast<std::size_t>(count), path);
+  a.paths.resize(static_cast<std::size_t>(count));
   for (int p = 0; p < count; ++p) {
-    PathAudit pa;
+    PathAudit& pa = a.paths[static_cast<std::size_t>(p)];
     if (o.kind == PathKind::direction) {
-      path.u = o.direction ? *o.direction : rng.unit_vector(path.x.cols);
+      paths[static_cast<std::size_t>(p)].u = o.direction ? *o.direction : rng.unit_vector(path.x.cols);
       pa.description = o.direction ? "x(t) = x + t u, u given" : "x(t) = x + t u, u random unit #" + std::to_string(p + 1);
     } else {
       pa.description = "(1 - t) F_ref + t F_ood, F_ood at x + 3 w (w random unit per input)";
     }
-    for (int k = 0; k <= o.grid; ++k) {
-      const double t = t_max * k / o.grid;
-      pa.t.push_back(t);
-      pa.lambda.push_back(model::enclose_fim_top(path.scores(Ival(t)), kPrecision).lambda1);
-      if (progress) progress(++done, total);
+    for (int k = 0; k <= o.grid; ++k) pa.t.push_back(t_max * k / o.grid);
+    pa.lambda.resize(pa.t.size());
+    if (o.continuous) pa.continuous.resize(static_cast<std::size_t>(o.grid));
+  }
+  const std::vector<Piece> pieces = pieces_of(count, o);
+  const auto total = static_cast<int>(pieces.size());
+  num::parallel_for(0, total, o.jobs, [&](int j) {
+    const Piece& c = pieces[static_cast<std::size_t>(j)];
+    const Path& at = paths[static_cast<std::size_t>(c.path)];
+    PathAudit& pa = a.paths[static_cast<std::size_t>(c.path)];
+    const auto k = static_cast<std::size_t>(c.k);
+    if (c.kind == Piece::point) pa.lambda[k] = model::enclose_fim_top(at.scores(Ival(pa.t[k])), kPrecision).lambda1;
+    else if (c.kind == Piece::derivative) pa.derivative = at.right_derivative();
+    else {
+      const Ival span(pa.t[k], pa.t[k + 1]);
+      pa.continuous[k] = {rayleigh_lower(at.scores(span), top_direction(at.scores(Ival(pa.t[k])))), at.nondecreasing_on(span)};
     }
-    if (p == 0) a.lambda_base = pa.lambda.front();
-    pa.derivative = path.right_derivative();
+  }, [&](int done) { if (progress) progress(done, total); });
+  a.lambda_base = a.paths.front().lambda.front();
+  for (PathAudit& pa : a.paths) {
     decide_grid(pa);
     decide_conclusion(pa, a.lambda_base);
-    if (o.continuous)
-      for (int k = 0; k < o.grid; ++k) {
-        const Ival span(pa.t[k], pa.t[k + 1]);
-        const Dense<Ival> g = path.scores(span);
-        pa.continuous.push_back({rayleigh_lower(g, top_direction(path.scores(Ival(pa.t[k])))), path.nondecreasing_on(span)});
-        if (progress) progress(++done, total);
-      }
-    a.paths.push_back(std::move(pa));
   }
   return a;
 }

@@ -30,6 +30,7 @@ struct AuditOptions {
   std::uint64_t seed = 1;     // directions and the out-of-distribution ensemble
   bool continuous = false;    // Lemmas 3 and 4 on every sub-interval [t_k, t_(k+1)]
   std::optional<std::vector<double>> direction;  // a given u (normalized), instead of random ones
+  int jobs = 0;               // threads enclosing in parallel (0: every core); no effect on the audit
 };
 
 /// One sub-interval's continuous results: Lemma 3's lower bound of lambda_1 over it, and whether
@@ -78,8 +79,8 @@ struct Audit {
   std::vector<PathAudit> paths;
 };
 
-/// Runs the audit of m's expected-label FIM along the paths of `o`; `progress(done, total)` is
-/// called after each enclosure when set.
+/// Runs the audit of m's expected-label FIM along the paths of `o` on o.jobs threads (the result does
+/// not depend on them); `progress(done, total)` is called after each enclosure when set.
 Audit audit_monotonicity(const model::Model& m, const AuditOptions& o,
                          const std::function<void(int, int)>& progress = {});
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 
 #include "claims/eigen_inequality.hpp"
 #include "claims/registry.hpp"
@@ -421,6 +422,8 @@ class ApproxClaim final : public Claim {
 
 std::shared_ptr<const Approximation> builtin_approximation(const std::string& name) {
   static std::map<std::string, std::shared_ptr<const Approximation>> cache;
+  static std::mutex lock;  // claims may be built while other threads decide cases (--jobs)
+  const std::lock_guard guard(lock);
   auto& slot = cache[name];
   if (!slot) slot = make_builtin(name);
   return slot;

@@ -82,6 +82,8 @@ struct ExactScores {
 
 /// An approximation of lambda_1(F) and what it claims. `claimed_rel_error` (heuristics only):
 /// |value - lambda_1| <= eps lambda_1; without it a heuristic claims nothing and is only measured.
+/// enclose and exact are called from several threads at once (search::RunOptions::jobs): they must
+/// not change shared state.
 class Approximation {
  public:
   Approximation(std::string name, std::string statement, ApproxKind kind,

@@ -13,6 +13,7 @@
 #include "io/matrix_io.hpp"
 #include "io/atomic_file.hpp"
 #include "numeric/enclosure_json.hpp"
+#include "numeric/parallel.hpp"
 
 namespace fim::cli {
 namespace {
@@ -92,6 +93,8 @@ void add_audit(CLI::App& app, int& exit_code) {
   cmd->add_option("--seed", a->o.seed, "Seed of the directions and the out-of-distribution inputs");
   cmd->add_flag("--continuous", a->o.continuous,
                 "Also certify between grid points: the conclusion (Lemma 3) and monotonicity where F' is PSD (Lemma 4)");
+  a->o.jobs = num::all_cores();
+  add_jobs_option(*cmd, a->o.jobs, "enclosures");
   cmd->add_option("--report", a->report_dir, "Write DIR/report.json, report.md, monotonicity.svg");
   cmd->add_flag("--json", a->json, "Print the JSON report on stdout");
   cmd->callback([a, &exit_code] { exit_code = run_audit(*a); });

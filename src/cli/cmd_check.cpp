@@ -14,6 +14,7 @@
 #include "claims/registry.hpp"
 #include "fim/spec.hpp"
 #include "numeric/decimal.hpp"
+#include "numeric/parallel.hpp"
 #include "io/atomic_file.hpp"
 #include "report/check_report.hpp"
 #include "search/best_constant.hpp"
@@ -26,7 +27,7 @@ struct CheckArgs {
   std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound, noise, model;
   std::string scheme = "sym", granularity = "group";
   int bits = 4, group_size = 128, reference = claims::M3Options{}.reference;
-  int cases = 200, max_bits = 4096, only_case = -1;
+  int cases = 200, max_bits = 4096, only_case = -1, jobs = num::all_cores();
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false, best_constant = false;
   double budget = 30;
@@ -168,6 +169,7 @@ int run_check(CheckArgs a) {
   if (a.search && a.budget_evals > 0) o.search_evaluations = a.budget_evals;  // deterministic
   else if (a.search) o.search_budget = a.budget;
   o.cases = a.cases;
+  o.jobs = a.jobs;
   o.seed = a.seed;
   std::tie(o.dim_lo, o.dim_hi) = parse_dims(a.dim);
   o.family = search::parse_family(a.family);
@@ -233,6 +235,7 @@ void add_check(CLI::App& app, int& exit_code) {
   cmd->add_option("--case", a->only_case, "Run only case K of this seed (reproduction)")
       ->default_str("")
       ->check(CLI::NonNegativeNumber);
+  add_jobs_option(*cmd, a->jobs, "cases");
   cmd->add_option("--max-bits", a->max_bits, "Highest precision to escalate to")
       ->check(CLI::Range(53, 4096));
   cmd->add_option("--bound", a->bound,

@@ -13,6 +13,7 @@
 #include "fim/spec.hpp"
 #include "monitor/experiment.hpp"
 #include "numeric/decimal.hpp"
+#include "numeric/parallel.hpp"
 #include "report/experiment_report.hpp"
 
 namespace fim::cli {
@@ -92,7 +93,8 @@ void add_experiment(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0, 100000));
   cmd->add_option("--reference", a->o.reference, "Reference inputs for lambda_base")->check(CLI::Range(1, 1000000));
   cmd->add_option("--seed", a->o.seed, "Seed of the trajectories and the bootstrap");
-  cmd->add_option("--threads", a->o.threads, "Worker threads")->check(CLI::Range(1, 256));
+  a->o.jobs = num::all_cores();
+  add_jobs_option(*cmd, a->o.jobs, "trajectories");
   cmd->add_flag("--quick", a->quick, "A reduced run (3 models, few trajectories) for tests and the demo");
   cmd->add_option("--report", a->report_dir, "Directory for report.json, report.md and plots");
   cmd->add_flag("--json", a->json, "Print report.json on stdout");

@@ -4,15 +4,11 @@
 // report/experiment_report.hpp.
 #include "monitor/experiment.hpp"
 
-#include <atomic>
-#include <thread>
-
-#include <mpfr.h>
-
 #include "fim/enclose_fim.hpp"
 #include "fim/language_model.hpp"
 #include "fim/monitored.hpp"
 #include "fim/spec.hpp"
+#include "numeric/parallel.hpp"
 
 namespace fim::monitor {
 namespace {
@@ -42,18 +38,6 @@ std::vector<Ival> trajectory_lambdas(const model::Monitored& m, std::span<const 
   std::vector<Ival> out;
   for (int t = 0; t < o.steps; ++t) out.push_back(lambda_of(window_of(obs, t, o.window)));
   return out;
-}
-
-// Runs fn(j) for j in [0, count) on `threads` workers (binary64-only enclosures: no shared state).
-void parallel_for(int count, int threads, const std::function<void(int)>& fn) {
-  std::atomic<int> next{0};
-  std::vector<std::thread> pool;
-  for (int w = 0; w < std::max(1, threads); ++w)
-    pool.emplace_back([&] {
-      for (int j; (j = next++) < count;) fn(j);
-      mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);  // MPFR keeps per-thread constant caches (interval exp, log)
-    });
-  for (auto& t : pool) t.join();
 }
 
 std::vector<Ival> divide_all(const std::vector<std::vector<Ival>>& lambdas, const Ival& base) {
@@ -92,9 +76,9 @@ ModelInflation run_model(const std::string& spec, const InflationOptions& o,
     p.bits = bits;
     p.lambda_base = lambda_of(m->reference_scores(theta));
     std::vector<std::vector<Ival>> per(o.trajectories);
-    parallel_for(o.trajectories, o.threads, [&](int j) { per[j] = trajectory_lambdas(*m, theta, o.seed + j, o, false); });
+    num::parallel_for(0, o.trajectories, o.jobs, [&](int j) { per[j] = trajectory_lambdas(*m, theta, o.seed + j, o, false); });
     std::vector<std::vector<Ival>> away(o.ood_trajectories);
-    parallel_for(o.ood_trajectories, o.threads, [&](int j) { away[j] = trajectory_lambdas(*m, theta, o.seed + 1000003 + j, o, true); });
+    num::parallel_for(0, o.ood_trajectories, o.jobs, [&](int j) { away[j] = trajectory_lambdas(*m, theta, o.seed + 1000003 + j, o, true); });
     p.ood_trace = away.empty() ? std::vector<Ival>{} : away.front();
     p.id_trace = per.front();
     lambdas.push_back(std::move(per));

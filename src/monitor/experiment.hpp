@@ -13,7 +13,8 @@
 namespace fim::monitor {
 
 struct InflationOptions {
-  int trajectories = 90, steps = 16, window = 32, reference = 128, group_size = 128, threads = 2, bootstrap = 1000;
+  int trajectories = 90, steps = 16, window = 32, reference = 128, group_size = 128, bootstrap = 1000;
+  int jobs = 0;  // threads computing trajectories (0: every core); no effect on the results
   int ood_trajectories = 10;  // out-of-distribution trajectories per precision (the elevation rate)
   double quantile = 0.99;
   std::uint64_t seed = 1;

@@ -1,8 +1,10 @@
 #include "search/run.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
+#include "numeric/parallel.hpp"
 #include "search/targeted.hpp"
 
 namespace fim::search {
@@ -36,30 +38,62 @@ Counterexample shrink(const claims::Claim& claim, const std::string& variant,
   return cx;
 }
 
+namespace {
+
+// Cases decided per round: one round's outcomes are held in memory, however many cases a run has.
+// Large, since threads that run out of cases wait at a round's end for the slowest case (a tie
+// escalated to 4096 bits); small outcomes (below) keep a round at a few megabytes.
+constexpr int kRound = 1 << 16;
+
+// Adds case k's outcome to the counts and lists of r; called in case order.
+void tally(RunResult& r, int k, const Outcome& out, const RunOptions& o) {
+  ++r.counts[static_cast<std::size_t>(out.verdict)];
+  r.rungs.add(out.rung);
+  if (out.tightness) r.tightness.push_back(*out.tightness);
+  if (out.tightness && out.perturbation) r.tightness_points.emplace_back(*out.perturbation, *out.tightness);
+  if (o.only_case) r.single = out;
+  if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
+  if (out.verdict == Verdict::HypothesisFails) ++r.hypothesis_failures[out.where];
+  if (out.verdict == Verdict::Holds && !out.holds_scope.empty()) ++r.holds_scopes[out.holds_scope];
+}
+
+}  // namespace
+
+// Cases are decided on o.jobs threads, a round at a time, into slots indexed by case; counting and
+// the choice of which counterexamples to shrink then go in case order, so the result is the one a
+// single job gives (each case and each shrink is a function of the seed and the case index alone).
 RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   const auto gen = cases(o.family, o.dim_lo, o.dim_hi, claim.diagonal_a());
   const int first = o.only_case.value_or(0);
   const int last = o.only_case ? first + 1 : o.cases;
-  for (int k = first; k < last; ++k) {
-    const auto shrinkable = nth_case(gen, o.seed, k);
-    const Outcome out = claims::check(claim, shrinkable.value(), o.variant, o.precision);
-    ++r.counts[static_cast<std::size_t>(out.verdict)];
-    r.rungs.add(out.rung);
-    if (out.tightness) r.tightness.push_back(*out.tightness);
-    if (out.tightness && out.perturbation) r.tightness_points.emplace_back(*out.perturbation, *out.tightness);
-    if (o.only_case) r.single = out;
-    if (out.verdict == Verdict::Undecided) r.undecided.emplace_back(k, out.where);
-    if (out.verdict == Verdict::HypothesisFails) ++r.hypothesis_failures[out.where];
-    if (out.verdict == Verdict::Holds && !out.holds_scope.empty()) ++r.holds_scopes[out.holds_scope];
-    if (out.verdict == Verdict::Violated &&
-        static_cast<int>(r.counterexamples.size()) < o.max_counterexamples) {
-      Counterexample cx = shrink(claim, o.variant, shrinkable, o.precision);
-      cx.case_index = k;
-      r.counterexamples.push_back(std::move(cx));
+  std::vector<Outcome> outcomes;
+  for (int lo = first; lo < last; lo += kRound) {
+    const int hi = std::min(last, lo + kRound);
+    outcomes.assign(static_cast<std::size_t>(hi - lo), Outcome{});
+    std::function<void(int)> done;
+    if (o.progress) done = [&](int n) { o.progress(lo - first + n, last - first); };
+    num::parallel_for(lo, hi, o.jobs, [&](int k) {
+      Outcome out = claims::check(claim, nth_case(gen, o.seed, k).value(), o.variant, o.precision);
+      if (!o.only_case) out.evidence = out.certificate = nullptr;  // not counted; a shrunk case gets its own
+      outcomes[static_cast<std::size_t>(k - lo)] = std::move(out);
+    }, done);
+    std::vector<int> to_shrink;  // the first max_counterexamples VIOLATED cases of the run
+    for (int k = lo; k < hi; ++k) {
+      const Outcome& out = outcomes[static_cast<std::size_t>(k - lo)];
+      tally(r, k, out, o);
+      if (out.verdict == Verdict::Violated &&
+          static_cast<int>(r.counterexamples.size() + to_shrink.size()) < o.max_counterexamples)
+        to_shrink.push_back(k);
     }
-    if (o.progress) o.progress(k - first + 1, last - first);
+    std::vector<Counterexample> shrunk(to_shrink.size());
+    num::parallel_for(0, static_cast<int>(to_shrink.size()), o.jobs, [&](int j) {
+      const int k = to_shrink[static_cast<std::size_t>(j)];
+      shrunk[static_cast<std::size_t>(j)] = shrink(claim, o.variant, nth_case(gen, o.seed, k), o.precision);
+      shrunk[static_cast<std::size_t>(j)].case_index = k;
+    });
+    for (auto& cx : shrunk) r.counterexamples.push_back(std::move(cx));
   }
   if ((o.search_budget > 0 || o.search_evaluations > 0) && r.counterexamples.empty() && !o.only_case) {
     SearchOptions so;

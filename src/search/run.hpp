@@ -27,6 +27,7 @@ struct RunOptions {
   std::string noise;                       // --noise M1|M2 (genericity), repeated likewise
   double search_budget = 0;                // --search: seconds of targeted search after the cases
   long search_evaluations = 0;             // --budget-evals: evaluations of targeted search (0: none)
+  int jobs = 0;                            // --jobs: threads deciding cases (0: every core); no effect on results
   std::function<void(int done, int total)> progress;
 };
 
@@ -58,7 +59,8 @@ struct RunResult {
   int count(claims::Verdict v) const { return counts[static_cast<std::size_t>(v)]; }
 };
 
-/// Decides `options.cases` cases of `claim` (or the one case `only_case`).
+/// Decides `options.cases` cases of `claim` (or the one case `only_case`) on `options.jobs` threads;
+/// the result does not depend on the number of jobs.
 RunResult run_cases(const claims::Claim& claim, const RunOptions& options);
 
 /// Greedy shrinking: moves to the first smaller case that is still certified VIOLATED, until none
