@@ -61,13 +61,8 @@ TEST_CASE("shrinks of a case are valid cases, never of larger dimension, and shr
         if (++seen == 40) break;
       }
       CHECK((seen > 0 || n == 2));
-      auto current = s;
       int steps = 0;
-      for (; steps < 100000; ++steps) {
-        auto first = current.shrinks().next();
-        if (!first) break;
-        current = *first;
-      }
+      const auto current = fim::test::first_shrink_chain(s, steps);
       CHECK(steps < 100000);
       CHECK(current.value().a.rows() == 2);
     }

@@ -38,4 +38,16 @@ inline bool identical(const claims::MatrixCase& x, const claims::MatrixCase& y) 
   return identical(x.a, y.a) && identical(x.e, y.e);
 }
 
+/// Follows the first shrink of s until there is none, at most `limit` steps; returns where it ended
+/// and sets `steps` (== limit when it did not end: shrinking must be a well-founded order).
+template <class Shrinkable>
+Shrinkable first_shrink_chain(Shrinkable s, int& steps, int limit = 100000) {
+  for (steps = 0; steps < limit; ++steps) {
+    auto first = s.shrinks().next();
+    if (!first) break;
+    s = *first;
+  }
+  return s;
+}
+
 }  // namespace fim::test
