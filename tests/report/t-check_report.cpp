@@ -6,6 +6,8 @@
 // (the claim as stated, or an entry changed) is not.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +71,11 @@ TEST_CASE("report.json: S8's fields, the run's counts, exact counterexamples") {
   for (const auto& [bits, n] : j["cases_by_precision"].items()) by_precision += n.get<int>();
   CHECK(sum == 30);
   CHECK(by_precision == 30);
+  // one label per rung of the ladder (1024 and 4096 apart), and the exact fallback
+  std::vector<std::string> labels;
+  for (const auto& [label, n] : j["cases_by_precision"].items()) labels.push_back(label);
+  std::sort(labels.begin(), labels.end());
+  CHECK(labels == std::vector<std::string>{"1024", "113", "256", "4096", "53", "exact"});
   CHECK(j["counts"]["VIOLATED"] == r.count(Verdict::Violated));
   CHECK(j["counts"]["HOLDS"] == r.count(Verdict::Holds));
   CHECK(j["counts"]["UNDECIDED"] == r.count(Verdict::Undecided));
