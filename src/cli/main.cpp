@@ -1,10 +1,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cluster/cluster.hpp"
 #include "io/matrix_io.hpp"
 #include "numeric/fp.hpp"
 
@@ -53,6 +55,15 @@ int main(int argc, char** argv) {
                          "subnormals (FTZ/DAZ or a rounding mode is set): refusing to certify\n");
     return kBadInput;
   }
+  std::optional<fim::cluster::Session> ranks;
+  try {
+    ranks.emplace(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fimcheck: %s\n", e.what());
+    return kBadInput;
+  }
+  // Under mpirun every rank computes its part; only rank 0 prints results.
+  if (!fim::cluster::world().root() && !std::freopen("/dev/null", "w", stdout)) return kBadInput;
   CLI::App app{"fimcheck: certified checks of spectral claims about the empirical Fisher "
                "information matrix under weight quantization"};
   app.require_subcommand(1);
