@@ -21,16 +21,20 @@ using num::to_text;
 namespace {
 
 struct MatrixArgs {
-  std::string file;
+  std::vector<std::string> files;
   bool gram = false, symmetrize = false, json = false;
   int max_bits = 1024;
   double rel_width = 1e-10;
 };
 
 void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
-  cmd->add_option("FILE", a.file, "Matrix as .npy (float32/float64) or CSV")->required();
+  cmd->add_option("FILE", a.files,
+                  "Matrix as .npy (float32/float64) or CSV; with --gram also a manifest of score "
+                  "shards (.json) or several .npy shards, taken side by side")
+      ->required();
   cmd->add_flag("--gram", a.gram,
-                "FILE is the n x d score matrix G; the matrix is the FIM G^T G / n");
+                "FILE is the n x d score matrix G; the matrix is the FIM G^T G / n (shards are "
+                "streamed one at a time; under mpirun they are split across the ranks)");
   cmd->add_flag("--symmetrize", a.symmetrize,
                 "Enclose (A + A^T) / 2 instead of refusing a non-symmetric matrix");
   cmd->add_option("--max-bits", a.max_bits, "Highest precision to escalate to (53..4096)")
@@ -41,10 +45,11 @@ void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
 }
 
 using Loaded = FimMatrix;
-Loaded load(const MatrixArgs& a) { return load_fim_matrix(a.file, a.gram, a.symmetrize, !a.json); }
+Loaded load(const MatrixArgs& a) { return load_fim_matrix(a.files, a.gram, a.symmetrize, !a.json); }
 
 nlohmann::json header(const MatrixArgs& a, const Loaded& l, int bits, double seconds) {
-  return {{"file", a.file}, {"form", a.gram ? "gram" : "dense"}, {"n", l.n}, {"d", l.d},
+  const nlohmann::json file = a.files.size() == 1 ? nlohmann::json(a.files[0]) : nlohmann::json(a.files);
+  return {{"file", file}, {"form", a.gram ? "gram" : "dense"}, {"n", l.n}, {"d", l.d},
           {"bits", bits}, {"seconds", seconds}};
 }
 
@@ -94,7 +99,7 @@ int run_lambda(const MatrixArgs& a) {
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   linalg::Top top = enclose_refining_gram(
-      l, a.file, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
+      l, a.files, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
       [](const linalg::Top& t) { return std::optional<Ival>(t.lambda1); });
   top.lambda1 = fim_value(l, top.lambda1);
   if (top.gap) top.gap = fim_value(l, *top.gap);
@@ -128,7 +133,7 @@ int run_spectrum(const MatrixArgs& a) {
   Loaded l = load(a);
   const linalg::Precision p = precision_of(a);
   const linalg::Spectrum s = enclose_refining_gram(
-      l, a.file, a.rel_width, a.max_bits, !a.json,
+      l, a.files, a.rel_width, a.max_bits, !a.json,
       [&p](const linalg::SymMatrix& m) { return linalg::enclose_spectrum(m, p); },
       [](const linalg::Spectrum& x) { return x.ok ? std::optional<Ival>(x.eig[0]) : std::nullopt; });
   const bool narrow = linalg::spectrum_narrow_enough(s, a.rel_width);

@@ -8,6 +8,8 @@
 
 #include "io/matrix_io.hpp"
 #include "io/npy.hpp"
+#include "io/score_shards.hpp"
+#include "cli/ranks.hpp"
 #include "linalg/gram.hpp"
 #include "linalg/product_bounds.hpp"
 #include "numeric/fp.hpp"
@@ -68,12 +70,16 @@ linalg::SymMatrix load_symmetric(const std::string& path, bool symmetrize) {
 
 namespace {
 
-// The k with 2^-k max |G| in [1, 2), read in one pass (0 for G = 0).
+// The k with 2^-k max |G| in [1, 2), read in one pass (0 for G = 0): by columns when G is wide,
+// the order in which shards are streamed.
 int scale_exponent_of(Index n, Index d, const linalg::BlockReader& read) {
   double big = 0;
   MatrixXd b;
-  for (Index r0 = 0; r0 < n; r0 += 256) {
-    read(r0, std::min<Index>(256, n - r0), 0, d, b);
+  const bool wide = n < d;
+  for (Index t0 = 0; t0 < (wide ? d : n); t0 += 256) {
+    const Index w = std::min<Index>(256, (wide ? d : n) - t0);
+    if (wide) read(0, n, t0, w, b);
+    else read(t0, w, 0, d, b);
     big = std::max(big, b.cwiseAbs().maxCoeff());
   }
   return big > 0 ? std::ilogb(big) : 0;
@@ -101,7 +107,7 @@ linalg::BlockReader scaled_reader(const linalg::BlockReader& read, int k, const 
 // with the factor 2^2k recorded in out.scale2 (Lemma 14).
 void enclose_gram_into(GramInput& out, const linalg::BlockReader& read, bool precise,
                        const std::function<void(double)>& progress, const std::string& path) {
-  const auto gram = precise ? linalg::enclose_gram_dd : linalg::enclose_gram;
+  const auto gram = precise ? linalg::enclose_gram_dd : enclose_gram_ranks;
   out.gram = gram(out.n, out.d, read, progress);
   if (std::isfinite(out.gram.radius)) return;
   const int k = scale_exponent_of(out.n, out.d, read);
@@ -111,11 +117,28 @@ void enclose_gram_into(GramInput& out, const linalg::BlockReader& read, bool pre
 
 }  // namespace
 
-GramInput load_gram(const std::string& path, bool show_progress, bool precise) {
+// G from a manifest or from .npy shards side by side, streamed shard by shard.
+void load_shards(GramInput& out, const std::vector<std::string>& files, bool precise,
+                 const std::function<void(double)>& progress) {
+  const io::ScoreShards s = files.size() == 1 ? io::read_manifest(files[0]) : io::shards_of_files(files);
+  out.n = s.n;
+  out.d = s.d;
+  io::ShardReader reader(s);
+  enclose_gram_into(
+      out, [&reader](Index r0, Index h, Index c0, Index w, MatrixXd& b) { reader.read(r0, h, c0, w, b); },
+      precise, progress, s.origin);
+}
+
+GramInput load_gram(const std::vector<std::string>& files, bool show_progress, bool precise) {
   GramInput out;
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;
   if (tty) progress = show;
+  if (files.size() != 1 || io::is_manifest(files[0])) {
+    load_shards(out, files, precise, progress);
+    return out;
+  }
+  const std::string& path = files[0];
   const io::Sniffed kind = io::sniff(path);
   if (kind.kind == io::FileKind::archive) throw io::InputError(path, "file", kind.reason);
   if (kind.kind == io::FileKind::npy || ends_with(path, ".npy")) {
@@ -141,11 +164,11 @@ GramInput load_gram(const std::string& path, bool show_progress, bool precise) {
   return out;
 }
 
-FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
-                          bool precise_gram) {
+FimMatrix load_fim_matrix(const std::vector<std::string>& files, bool gram, bool symmetrize,
+                          bool show_progress, bool precise_gram) {
   FimMatrix f;
   if (gram) {
-    GramInput g = load_gram(path, show_progress, precise_gram);
+    GramInput g = load_gram(files, show_progress, precise_gram);
     f.precise_gram = precise_gram;
     f.scale2 = g.scale2;
     f.m = std::move(g.gram);
@@ -153,10 +176,18 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
     f.n = g.n;
     f.d = g.d;
   } else {
-    f.m = load_symmetric(path, symmetrize);
+    if (files.size() != 1)
+      throw io::InputError(files.at(1), "arguments",
+                           "several files are read side by side, as score shards, only with --gram");
+    f.m = load_symmetric(files[0], symmetrize);
     f.n = f.d = f.m.dim();
   }
   return f;
+}
+
+FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
+                          bool precise_gram) {
+  return load_fim_matrix(std::vector<std::string>{path}, gram, symmetrize, show_progress, precise_gram);
 }
 
 // Rounds v 2^s outward: exact unless it overflows or underflows (Lemma 14.1-2).

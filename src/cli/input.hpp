@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "linalg/sym_matrix.hpp"
 #include "numeric/escalation.hpp"
@@ -20,8 +21,11 @@ struct GramInput {
   Eigen::Index n = 0, d = 0;
   int scale2 = 0;  // gram encloses 2^-scale2 G G^T (G scaled by an exact power of two, Lemma 14)
 };
-/// precise: accumulate in double-double (Lemma 13) instead of binary64 (Lemma 1b).
-GramInput load_gram(const std::string& path, bool show_progress, bool precise = false);
+/// FILES: one .npy or CSV file, one manifest of score shards (.json), or several .npy shards side
+/// by side; shards are streamed one at a time. Under mpirun the binary64 product is split across
+/// the ranks (enclose_gram_ranks). precise: accumulate in double-double (Lemma 13) instead of
+/// binary64 (Lemma 1b).
+GramInput load_gram(const std::vector<std::string>& files, bool show_progress, bool precise = false);
 
 /// The matrix whose eigenvalues divided by `divisor` are the FIM's: FILE itself (divisor 1) or,
 /// with gram, the Gram matrix of the scores in FILE (divisor n, Lemma 9).
@@ -37,6 +41,8 @@ struct FimMatrix {
 /// divided by the divisor, rounded outward; beyond binary64's range a lower end becomes DBL_MAX
 /// and an upper end +inf (the value is certified to be that large).
 num::Ival fim_value(const FimMatrix& f, const num::Ival& raw);
+FimMatrix load_fim_matrix(const std::vector<std::string>& files, bool gram, bool symmetrize,
+                          bool show_progress, bool precise_gram = false);
 FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
                           bool precise_gram = false);
 
@@ -52,13 +58,13 @@ bool gram_worth_refining(const FimMatrix& f, const num::Ival& raw, double rel_wi
 /// of the Gram product that lambda, spectrum and sigma share. On return f is the load the result
 /// speaks of.
 template <class Enclose, class Lambda1>
-auto enclose_refining_gram(FimMatrix& f, const std::string& path, double rel_width, int max_bits,
+auto enclose_refining_gram(FimMatrix& f, const std::vector<std::string>& files, double rel_width, int max_bits,
                            bool show_progress, Enclose enclose, Lambda1 lambda1) {
   using R = decltype(enclose(f.m));
   return num::escalate<R>(
              num::Ladder::of({53, num::kDoubleDouble}).rungs(),
              [&](int rung) {
-               if (rung != 53) f = load_fim_matrix(path, true, false, show_progress, true);
+               if (rung != 53) f = load_fim_matrix(files, true, false, show_progress, true);
                return enclose(f.m);
              },
              [&](const R& result) {
@@ -66,6 +72,12 @@ auto enclose_refining_gram(FimMatrix& f, const std::string& path, double rel_wid
                return !top || !gram_worth_refining(f, *top, rel_width, max_bits);
              })
       .result;
+}
+template <class Enclose, class Lambda1>
+auto enclose_refining_gram(FimMatrix& f, const std::string& path, double rel_width, int max_bits,
+                           bool show_progress, Enclose enclose, Lambda1 lambda1) {
+  return enclose_refining_gram(f, std::vector<std::string>{path}, rel_width, max_bits, show_progress,
+                               enclose, lambda1);
 }
 
 }  // namespace fim::cli

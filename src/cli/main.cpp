@@ -62,8 +62,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fimcheck: %s\n", e.what());
     return kBadInput;
   }
-  // Under mpirun every rank computes its part; only rank 0 prints results.
-  if (!fim::cluster::world().root() && !std::freopen("/dev/null", "w", stdout)) return kBadInput;
+  // Under mpirun every rank computes its part; only rank 0 prints (results, progress and errors:
+  // a rank's input error reaches rank 0 through the collective that needed its part).
+  if (!fim::cluster::world().root() &&
+      (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)))
+    return kBadInput;
   CLI::App app{"fimcheck: certified checks of spectral claims about the empirical Fisher "
                "information matrix under weight quantization"};
   app.require_subcommand(1);

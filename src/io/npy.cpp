@@ -427,6 +427,7 @@ Index NpyMatrix::rows() const { return impl_->rows; }
 Index NpyMatrix::cols() const { return impl_->cols; }
 int NpyMatrix::ndim() const { return impl_->ndim; }
 const std::string& NpyMatrix::file() const { return impl_->file; }
+int NpyMatrix::item_bytes() const { return impl_->dtype.size; }
 
 void NpyMatrix::read_block(Index r0, Index h, Index c0, Index w, Eigen::MatrixXd& out) const {
   const Impl& m = *impl_;

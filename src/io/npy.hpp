@@ -24,6 +24,8 @@ class NpyMatrix {
   /// 1 for a 1-D array (read as 1 x d), 2 for a 2-D one.
   int ndim() const;
   const std::string& file() const;
+  /// Bytes per stored entry: 4 (float32) or 8 (float64).
+  int item_bytes() const;
 
   /// Copies rows [r0, r0 + h) x columns [c0, c0 + w) into out (resized to h x w) as exact binary64
   /// values. Throws InputError naming the entry (row, column) and its byte offset when an entry

@@ -15,39 +15,6 @@ namespace {
 
 constexpr Index kChunk = 256;  // terms per chunk: bounds the rounding height (Lemma 1b)
 
-// Pairwise accumulation of chunk products: a binary counter of partial sums, so every term passes
-// through at most ceil(log2(chunks)) + 1 additions after its chunk product.
-class PairwiseSum {
- public:
-  void add(MatrixXd m) {
-    int level = 0;
-    while (!stack_.empty() && stack_.back().level == level) {
-      m += stack_.back().sum;
-      stack_.pop_back();
-      ++level;
-    }
-    stack_.push_back({level, std::move(m)});
-    ++count_;
-  }
-  MatrixXd total(Index dim) {
-    MatrixXd s = MatrixXd::Zero(dim, dim);
-    while (!stack_.empty()) {
-      s += stack_.back().sum;
-      stack_.pop_back();
-    }
-    return s;
-  }
-  Index count() const { return count_; }
-
- private:
-  struct Entry {
-    int level;
-    MatrixXd sum;
-  };
-  std::vector<Entry> stack_;
-  Index count_ = 0;
-};
-
 Index ceil_log2(Index x) {
   Index l = 0;
   while ((Index{1} << l) < x) ++l;
@@ -56,37 +23,112 @@ Index ceil_log2(Index x) {
 
 }  // namespace
 
-SymMatrix enclose_gram(Index n, Index d, const BlockReader& read,
-                       const std::function<void(double)>& progress) {
-  const bool rows_small = n < d;  // K = G G^T (n x n), else G^T G (d x d)
-  const Index dim = rows_small ? n : d, terms = rows_small ? d : n;
-  PairwiseSum acc;
-  MatrixXd block;
-  bool zero = true;  // every entry of G is 0: then every product and sum is exact (radius 0)
-  for (Index t0 = 0; t0 < terms; t0 += kChunk) {
-    const Index w = std::min(kChunk, terms - t0);
-    if (rows_small) read(0, n, t0, w, block);
-    else read(t0, w, 0, d, block);
-    zero = zero && (block.array() == 0).all();
-    MatrixXd part = MatrixXd::Zero(dim, dim);
-    if (rows_small) part.selfadjointView<Eigen::Lower>().rankUpdate(block);
-    else part.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
-    acc.add(std::move(part));
-    if (progress) progress(static_cast<double>(t0 + w) / static_cast<double>(terms));
+void PairwiseSum::add(MatrixXd m) {
+  int level = 0;
+  while (!stack_.empty() && stack_.back().level == level) {
+    m += stack_.back().sum;
+    stack_.pop_back();
+    ++level;
   }
-  MatrixXd lower = acc.total(dim);
-  SymMatrix k;
-  k.mid = lower.selfadjointView<Eigen::Lower>();
+  stack_.push_back({level, std::move(m)});
+  ++count_;
+}
+
+MatrixXd PairwiseSum::total(Index dim) {
+  MatrixXd s = MatrixXd::Zero(dim, dim);
+  while (!stack_.empty()) {
+    s += stack_.back().sum;
+    stack_.pop_back();
+  }
+  return s;
+}
+
+GramAccumulator::GramAccumulator(Index m) : m_(m) {}
+
+void GramAccumulator::add(const MatrixXd& block) {
+  zero_ = zero_ && (block.array() == 0).all();
+  MatrixXd part = MatrixXd::Zero(m_, m_);
+  part.selfadjointView<Eigen::Lower>().rankUpdate(block);
+  sum_.add(std::move(part));
+  terms_ += block.cols();
+}
+
+GramPartial GramAccumulator::finish() {
   // Height: chunk product (<= kChunk + 1 roundings), binary counter (<= 2 ceil(log2 C) + 1).
-  const Index h = kChunk + 2 + 2 * ceil_log2(acc.count() + 1);
-  const Ival g(num::gamma_up(static_cast<std::size_t>(h)));
-  const Ival deta = Ival(static_cast<double>(terms)) * Ival(num::eta);
+  const Index chunks = sum_.count();
+  return {sum_.total(m_), kChunk + 2 + 2 * ceil_log2(chunks + 1), terms_, zero_};
+}
+
+void PartialSum::add(GramPartial p) {
+  if (parts_ == 0) m_ = p.lower.rows();
+  height_ = std::max(height_, p.height);
+  terms_ += p.terms;
+  zero_ = zero_ && p.zero;
+  sum_.add(std::move(p.lower));
+  ++parts_;
+}
+
+GramPartial PartialSum::total() {
+  // Each term passes through at most 2 ceil(log2(P + 1)) further additions (Corollary 1b, D);
+  // one part is only added to a zero matrix, which is exact and not counted (Lemma 1).
+  const Index extra = parts_ <= 1 ? 0 : 2 * ceil_log2(parts_ + 1);
+  return {sum_.total(m_), height_ + extra, terms_, zero_};
+}
+
+SymMatrix enclose_partial(const GramPartial& p) {
+  const Index dim = p.lower.rows();
+  SymMatrix k;
+  k.mid = p.lower.selfadjointView<Eigen::Lower>();
+  const Ival g(num::gamma_up(static_cast<std::size_t>(p.height)));
+  const Ival deta = Ival(static_cast<double>(p.terms)) * Ival(num::eta);
   Ival trace(0.0);
   for (Index i = 0; i < dim; ++i) trace += Ival(k.mid(i, i)) + deta;
-  // ||K^ - K||_2 <= gamma_h / (1 - gamma_h) sum_i (K^_ii + d eta) + dim d eta   (Lemma 1b)
+  // ||K^ - K||_2 <= gamma_h / (1 - gamma_h) sum_i (K^_ii + t eta) + dim t eta   (Corollary 1b)
   const Ival radius = g / (Ival(1.0) - g) * trace + Ival(static_cast<double>(dim)) * deta;
-  k.radius = zero ? 0.0 : k.mid.allFinite() ? radius.hi : num::inf;
+  k.radius = p.zero ? 0.0 : k.mid.allFinite() ? radius.hi : num::inf;
   return k;
+}
+
+GramPartial gram_of_columns(Index n, Index c0, Index c1, const BlockReader& read,
+                            const std::function<void(Index)>& done) {
+  GramAccumulator acc(n);
+  MatrixXd block;
+  for (Index t0 = c0; t0 < c1; t0 += kChunk) {
+    const Index w = std::min(kChunk, c1 - t0);
+    read(0, n, t0, w, block);
+    acc.add(block);
+    if (done) done(t0 + w - c0);
+  }
+  return acc.finish();
+}
+
+Index gram_units(Index d) { return (d + kUnitColumns - 1) / kUnitColumns; }
+
+GramPartial gram_of_unit(Index n, Index d, Index u, const BlockReader& read,
+                         const std::function<void(Index)>& done) {
+  const Index c0 = u * kUnitColumns;
+  return gram_of_columns(n, c0, std::min(d, c0 + kUnitColumns), read, done);
+}
+
+SymMatrix enclose_gram(Index n, Index d, const BlockReader& read,
+                       const std::function<void(double)>& progress) {
+  if (n < d) {  // K = G G^T (n x n), the columns of G streamed unit by unit
+    PartialSum units;
+    for (Index u = 0; u < gram_units(d); ++u)
+      units.add(gram_of_unit(n, d, u, read, [&](Index done) {
+        if (progress) progress(static_cast<double>(u * kUnitColumns + done) / static_cast<double>(d));
+      }));
+    return enclose_partial(units.total());
+  }
+  GramAccumulator acc(d);  // G^T G (d x d), the rows of G streamed
+  MatrixXd block;
+  for (Index t0 = 0; t0 < n; t0 += kChunk) {
+    const Index w = std::min(kChunk, n - t0);
+    read(t0, w, 0, d, block);
+    acc.add(block.transpose());
+    if (progress) progress(static_cast<double>(t0 + w) / static_cast<double>(n));
+  }
+  return enclose_partial(acc.finish());
 }
 
 namespace {
