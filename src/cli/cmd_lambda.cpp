@@ -3,11 +3,15 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
 #include "cli/commands.hpp"
 #include "cli/input.hpp"
+#include "io/atomic_file.hpp"
+#include "io/matrix_io.hpp"
+#include "report/group_report.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
 #include "numeric/fp.hpp"
@@ -22,7 +26,8 @@ namespace {
 
 struct MatrixArgs {
   std::vector<std::string> files;
-  bool gram = false, symmetrize = false, json = false;
+  bool gram = false, symmetrize = false, json = false, per_group = false;
+  std::string report_dir;
   int max_bits = 1024;
   double rel_width = 1e-10;
 };
@@ -46,6 +51,23 @@ void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
 
 using Loaded = FimMatrix;
 Loaded load(const MatrixArgs& a) { return load_fim_matrix(a.files, a.gram, a.symmetrize, !a.json); }
+
+// The command as typed, for the report.
+std::string command_of(const MatrixArgs& a) {
+  std::string c = "fimcheck lambda";
+  for (const std::string& f : a.files) c += " " + f;
+  if (a.gram) c += " --gram";
+  if (a.per_group) c += " --per-group";
+  return c;
+}
+
+// report.json (what --json prints), report.md and, with groups, groups.svg in DIR.
+void write_report(const MatrixArgs& a, const nlohmann::json& j, const std::vector<fim::GroupCurvature>& groups) {
+  std::filesystem::create_directories(a.report_dir);
+  if (!groups.empty()) io::write_atomically(a.report_dir + "/groups.svg", report::groups_svg(groups));
+  io::write_atomically(a.report_dir + "/report.json", j.dump(2) + "\n");
+  io::write_atomically(a.report_dir + "/report.md", report::lambda_markdown(j, groups, command_of(a)));
+}
 
 nlohmann::json header(const MatrixArgs& a, const Loaded& l, int bits, double seconds) {
   const nlohmann::json file = a.files.size() == 1 ? nlohmann::json(a.files[0]) : nlohmann::json(a.files);
@@ -96,7 +118,17 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int run_lambda(const MatrixArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  Loaded l = load(a);
+  if (a.per_group && !a.gram)
+    throw io::InputError(a.files[0], "arguments", "--per-group speaks of score shards: add --gram");
+  std::vector<fim::GroupCurvature> groups;
+  Loaded l;
+  if (a.per_group) {
+    GroupedFim g = load_per_group(a.files, !a.json);
+    l = std::move(g.fim);
+    groups = std::move(g.groups);
+  } else {
+    l = load(a);
+  }
   const linalg::Precision p = precision_of(a);
   linalg::Top top = enclose_refining_gram(
       l, a.files, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
@@ -108,11 +140,13 @@ int run_lambda(const MatrixArgs& a) {
   const nlohmann::json printed = to_json(top.lambda1);
   // width_reached speaks of the printed interval, which a reader can check exactly
   const bool narrow = linalg::top_narrow_enough(top, a.rel_width) && num::printed_within(printed, a.rel_width);
+  nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
+  j["lambda_max"] = printed;
+  j["gap"] = to_json(top.gap);
+  j["width_reached"] = narrow;
+  if (a.per_group) j["groups"] = report::groups_json(groups);
+  if (!a.report_dir.empty()) write_report(a, j, groups);
   if (a.json) {
-    nlohmann::json j = header(a, l, top.bits, seconds_since(t0));
-    j["lambda_max"] = printed;
-    j["gap"] = to_json(top.gap);
-    j["width_reached"] = narrow;
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << "lambda_max in " << to_text(top.lambda1) << "  (relative width "
@@ -124,6 +158,7 @@ int run_lambda(const MatrixArgs& a) {
                                                            : "  (top eigenvalue not certified simple)")
                 << "\n";
     if (!narrow) explain_width(a, l, p, top.lambda1);
+    if (a.per_group) std::cout << report::groups_text(groups);
   }
   return narrow ? kOk : kUndecided;
 }
@@ -162,6 +197,12 @@ void add_lambda(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("lambda", "Certified enclosure of lambda_max and the gap");
   auto a = std::make_shared<MatrixArgs>();
   add_matrix_options(cmd, *a);
+  cmd->add_flag("--per-group", a->per_group,
+                "With --gram on score shards: also the certified lambda_max and trace of each parameter "
+                "group's diagonal block of the FIM (each parameter of a manifest, or each shard file), "
+                "in the same pass over the shards");
+  cmd->add_option("--report", a->report_dir,
+                  "Write DIR/report.json, report.md and, with --per-group, groups.svg (a bar plot)");
   cmd->callback([a, &exit_code] { exit_code = run_lambda(*a); });
 }
 

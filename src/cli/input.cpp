@@ -190,6 +190,34 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
   return load_fim_matrix(std::vector<std::string>{path}, gram, symmetrize, show_progress, precise_gram);
 }
 
+GroupedFim load_per_group(const std::vector<std::string>& files, bool show_progress) {
+  for (const std::string& f : files)
+    if (!io::is_manifest(f) && io::sniff(f).kind != io::FileKind::npy)
+      throw io::InputError(f, "file", "--per-group reads a manifest (.json) or .npy score shards");
+  const io::ScoreShards s = files.size() == 1 && io::is_manifest(files[0]) ? io::read_manifest(files[0])
+                                                                           : io::shards_of_files(files);
+  GroupedFim out;
+  out.shards = static_cast<int>(s.shards.size());
+  FimMatrix& f = out.fim;
+  f.n = s.n;
+  f.d = s.d;
+  f.divisor = static_cast<double>(s.n);
+  std::function<void(double)> progress;
+  if (show_progress && isatty(STDERR_FILENO)) progress = show;
+  if (s.n < s.d) {  // K = sum of the groups' G_g G_g^T, each enclosed on the way (Corollary 1c)
+    fim::GroupPass pass = group_pass_ranks(s, progress);
+    f.m = linalg::enclose_partial(pass.total);
+    out.groups = std::move(pass.groups);
+    return out;
+  }
+  f = load_fim_matrix(files, true, false, show_progress);  // G^T G (d x d): blocks of it
+  if (f.scale2 != 0)
+    throw io::InputError(s.origin, "entries", "G^T G overflows binary64; --per-group needs it unscaled");
+  for (const io::ScoreShards::Group& g : s.groups)
+    out.groups.push_back(fim::block_curvature(g.name, f.m, g.c0, g.c1, s.n, s.origin));
+  return out;
+}
+
 // Rounds v 2^s outward: exact unless it overflows or underflows (Lemma 14.1-2).
 double scaled_end(double v, int s, bool upper) {
   double r = std::ldexp(v, s);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fim/group_curvature.hpp"
 #include "linalg/sym_matrix.hpp"
 #include "numeric/escalation.hpp"
 #include "numeric/interval.hpp"
@@ -37,6 +38,12 @@ struct FimMatrix {
   int scale2 = 0;             // the FIM's eigenvalues are those of m times 2^scale2, over divisor
 };
 
+/// The FIM of the score shards in FILES (a manifest, or .npy files side by side) together with the
+/// curvature of each group's diagonal block, all from one pass over the shards (under mpirun the
+/// groups are split across the ranks). The whole FIM is the sum of the groups' Gram partials.
+struct GroupedFim;
+GroupedFim load_per_group(const std::vector<std::string>& files, bool show_progress);
+
 /// The FIM's eigenvalue enclosure from an enclosure `raw` of one of f.m: times 2^scale2 and
 /// divided by the divisor, rounded outward; beyond binary64's range a lower end becomes DBL_MAX
 /// and an upper end +inf (the value is certified to be that large).
@@ -45,6 +52,12 @@ FimMatrix load_fim_matrix(const std::vector<std::string>& files, bool gram, bool
                           bool show_progress, bool precise_gram = false);
 FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, bool show_progress,
                           bool precise_gram = false);
+
+struct GroupedFim {
+  FimMatrix fim;
+  std::vector<fim::GroupCurvature> groups;
+  int shards = 0;
+};
 
 /// Whether f is a binary64 Gram matrix whose rounding radius, rather than the eigenvalue solver,
 /// keeps the enclosure `raw` of its lambda_1 (before the division by n) wider than rel_width:

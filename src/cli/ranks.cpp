@@ -37,6 +37,56 @@ std::string run_units(Index n, Index d, const linalg::BlockReader& read, cluster
   return out;
 }
 
+// Appends x's bytes to out / reads them from in at `at`, advancing it.
+template <class T>
+void put(std::string& out, const T& x) {
+  out.append(reinterpret_cast<const char*>(&x), sizeof x);
+}
+template <class T>
+T take(std::string_view in, std::size_t& at) {
+  if (at + sizeof(T) > in.size()) throw std::runtime_error("a rank sent a truncated result");
+  T x;
+  std::memcpy(&x, in.data() + at, sizeof x);
+  at += sizeof x;
+  return x;
+}
+
+// A group pass as bytes: the group count, each group's name, columns and the four ends, then the
+// partial. Every number keeps its exact binary64 value.
+std::string pass_to_bytes(const fim::GroupPass& p) {
+  std::string out;
+  put(out, static_cast<long long>(p.groups.size()));
+  for (const fim::GroupCurvature& g : p.groups) {
+    put(out, static_cast<long long>(g.name.size()));
+    out += g.name;
+    for (const double x : {double(g.c0), double(g.c1), g.lambda_max.lo, g.lambda_max.hi, g.trace.lo, g.trace.hi})
+      put(out, x);
+  }
+  return out + to_bytes(p.total);
+}
+
+fim::GroupPass pass_from_bytes(std::string_view in) {
+  fim::GroupPass p;
+  std::size_t at = 0;
+  const auto count = take<long long>(in, at);
+  for (long long k = 0; k < count; ++k) {
+    fim::GroupCurvature g;
+    const auto len = static_cast<std::size_t>(take<long long>(in, at));
+    if (at + len > in.size()) throw std::runtime_error("a rank sent a truncated result");
+    g.name = std::string(in.substr(at, len));
+    at += len;
+    g.c0 = static_cast<Index>(take<double>(in, at));
+    g.c1 = static_cast<Index>(take<double>(in, at));
+    g.lambda_max.lo = take<double>(in, at);
+    g.lambda_max.hi = take<double>(in, at);
+    g.trace.lo = take<double>(in, at);
+    g.trace.hi = take<double>(in, at);
+    p.groups.push_back(std::move(g));
+  }
+  p.total = partial_from_bytes(in.substr(at));
+  return p;
+}
+
 [[noreturn]] void rethrow(const std::string& error) {
   const std::size_t a = error.find('\0', 1), b = error.find('\0', a + 1);
   throw io::InputError(error.substr(1, a - 1), error.substr(a + 1, b - a - 1), error.substr(b + 1));
@@ -88,6 +138,47 @@ linalg::SymMatrix enclose_gram_ranks(Index n, Index d, const linalg::BlockReader
   total = cluster::broadcast(total);
   if (total[0] == 'E') rethrow(total);
   return linalg::enclose_partial(partial_from_bytes(std::string_view(total).substr(1)));
+}
+
+fim::GroupPass group_pass_ranks(const io::ScoreShards& s, const std::function<void(double)>& progress) {
+  const cluster::World w = cluster::world();
+  const cluster::Slice mine = cluster::slice_of(static_cast<long long>(s.groups.size()), w.rank, w.size);
+  const std::size_t g0 = std::size_t(mine.begin), g1 = std::size_t(mine.end);
+  const Index width = g1 > g0 ? s.groups[g1 - 1].c1 - s.groups[g0].c0 : 0;
+  const auto done = [&](Index k) {
+    if (progress && width > 0) progress(static_cast<double>(k) / static_cast<double>(width));
+  };
+  if (w.size == 1) return fim::group_pass(s, g0, g1, done);
+  std::string part;
+  try {
+    part = "P" + pass_to_bytes(fim::group_pass(s, g0, g1, done));
+  } catch (const io::InputError& e) {
+    part = "E" + e.file + '\0' + e.place + '\0' + e.reason;
+  } catch (const std::exception& e) {
+    part = "E" + std::string("rank ") + std::to_string(w.rank) + '\0' + "groups" + '\0' + e.what();
+  }
+  const std::vector<std::string> ranks = cluster::gather(part);
+  std::string all;
+  if (w.root()) {
+    fim::GroupPass sum;
+    linalg::PartialSum total;
+    for (const std::string& r : ranks) {
+      if (r[0] == 'E') {
+        all = r;
+        break;
+      }
+      fim::GroupPass p = pass_from_bytes(std::string_view(r).substr(1));
+      for (auto& g : p.groups) sum.groups.push_back(std::move(g));
+      total.add(std::move(p.total));
+    }
+    if (all.empty()) {
+      sum.total = total.total();
+      all = "P" + pass_to_bytes(sum);
+    }
+  }
+  all = cluster::broadcast(all);
+  if (all[0] == 'E') rethrow(all);
+  return pass_from_bytes(std::string_view(all).substr(1));
 }
 
 }  // namespace fim::cli

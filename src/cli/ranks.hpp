@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "fim/group_curvature.hpp"
+#include "io/score_shards.hpp"
 #include "linalg/gram.hpp"
 
 namespace fim::cli {
@@ -15,6 +17,12 @@ namespace fim::cli {
 /// A rank's input error reaches every rank, which throws it (io::InputError).
 linalg::SymMatrix enclose_gram_ranks(Eigen::Index n, Eigen::Index d, const linalg::BlockReader& read,
                                      const std::function<void(double)>& progress = {});
+
+/// fim::group_pass over every group of a wide G (n < d), the groups split across the ranks of the
+/// run: every rank receives every group's curvature, in group order, and the sum of the ranks'
+/// partials (with one rank: group_pass itself; with K ranks the sum's centre may differ from
+/// one rank's in its last bits, and its radius counts 2 ceil(log2(K + 1)) more additions).
+fim::GroupPass group_pass_ranks(const io::ScoreShards& s, const std::function<void(double)>& progress = {});
 
 /// A partial's exact bytes (binary64 as stored: ranks of one run share the byte order), and back.
 std::string to_bytes(const linalg::GramPartial& p);

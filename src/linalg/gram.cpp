@@ -60,6 +60,7 @@ GramPartial GramAccumulator::finish() {
 }
 
 void PartialSum::add(GramPartial p) {
+  if (p.terms == 0) return;  // no columns (a rank with no groups): nothing to add
   if (parts_ == 0) m_ = p.lower.rows();
   height_ = std::max(height_, p.height);
   terms_ += p.terms;

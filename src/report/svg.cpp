@@ -188,4 +188,40 @@ std::string spectra_svg(const std::string& title, const std::vector<std::pair<st
   return o.str();
 }
 
+std::string bars_svg(const std::string& title, const Axis& axis,
+                     const std::vector<std::pair<std::string, double>>& rows, std::size_t max_rows) {
+  const std::size_t shown = std::min(rows.size(), max_rows);
+  constexpr double kRow = 18, kLabels = 200;
+  std::vector<double> values{axis.log ? 1.0 : 0.0};
+  for (std::size_t k = 0; k < shown; ++k) values.push_back(rows[k].second);
+  if (axis.log) values.erase(values.begin());
+  const double height = kTop + kRow * static_cast<double>(shown) + kBottom + (shown < rows.size() ? kRow : 0);
+  const Scale x = fit(values, axis.log, kLabels, kWidth - 30);
+  std::ostringstream o;
+  header(o, title, height);
+  const double base = axis.log ? kLabels : x(0.0);
+  for (std::size_t k = 0; k < shown; ++k) {
+    const double y = kTop + kRow * static_cast<double>(k);
+    const std::string& label = rows[k].first;
+    o << "<text x=\"" << kLabels - 6 << "\" y=\"" << y + 13 << "\" text-anchor=\"end\" font-size=\""
+      << fitting(label, kFontSize, kLabels - 12) << "\">" << esc(label) << "</text>\n";
+    const double v = rows[k].second;
+    if (!x.usable(v) || (!axis.log && v < 0)) continue;
+    o << "<rect x=\"" << base << "\" y=\"" << y + 3 << "\" width=\"" << std::max(1.0, x(v) - base)
+      << "\" height=\"" << kRow - 6 << "\" fill=\"" << kColors[0] << "\"/>\n";
+  }
+  const double axis_y = kTop + kRow * static_cast<double>(shown) + 4;
+  for (double v : ticks(x))
+    o << "<line x1=\"" << x(v) << "\" x2=\"" << x(v) << "\" y1=\"" << axis_y << "\" y2=\"" << axis_y + 4
+      << "\" stroke=\"#444\"/><text x=\"" << x(v) << "\" y=\"" << axis_y + 16 << "\" text-anchor=\"middle\">"
+      << num(v) << "</text>\n";
+  o << "<text x=\"" << (kLabels + kWidth - 30) / 2 << "\" y=\"" << axis_y + 34 << "\" text-anchor=\"middle\">"
+    << esc(axis.title) << "</text>\n";
+  if (shown < rows.size())
+    o << "<text x=\"" << kLabels << "\" y=\"" << axis_y + 52 << "\">(" << rows.size() - shown
+      << " more rows in report.json)</text>\n";
+  o << "</svg>\n";
+  return o.str();
+}
+
 }  // namespace fim::report

@@ -30,4 +30,10 @@ std::string plot_svg(const std::string& title, const Axis& x, const Axis& y, con
 /// shared linear axis, with the top eigenvalue of each row marked.
 std::string spectra_svg(const std::string& title, const std::vector<std::pair<std::string, std::vector<double>>>& rows);
 
+/// Horizontal bars, one row per (label, value), top to bottom in the order given, on a shared
+/// axis (logarithmic when `log`: rows whose value is not positive get no bar). Rows beyond
+/// `max_rows` are left out and the plot says how many.
+std::string bars_svg(const std::string& title, const Axis& axis,
+                     const std::vector<std::pair<std::string, double>>& rows, std::size_t max_rows = 40);
+
 }  // namespace fim::report
