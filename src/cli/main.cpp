@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
                "information matrix under weight quantization"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
-  app.set_version_flag("--version", "fimcheck " FIMCHECK_VERSION);
+  app.set_version_flag("--version", std::string("fimcheck " FIMCHECK_VERSION) +
+                                        (fim::cluster::built_with_mpi() ? " (with OpenMPI: runs under mpirun)"
+                                                                        : " (without OpenMPI: one process)"));
   // Every option's --help shows its default: inherited by every subcommand added below.
   app.option_defaults()->always_capture_default();
   int exit_code = kOk;

@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/cli.sh"
 
 expect_exit 0 "--version" "$FIM" --version
-grep -Eq '^fimcheck [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out" && ok "--version prints 'fimcheck X.Y.Z'" || bad "--version printed: $(cat "$tmp/out")"
+grep -Eq '^fimcheck [0-9]+\.[0-9]+\.[0-9]+ \((with|without) OpenMPI[^)]*\)$' "$tmp/out" && ok "--version prints 'fimcheck X.Y.Z (with|without OpenMPI...)'" || bad "--version printed: $(cat "$tmp/out")"
 
 expect_exit 2 "a misspelt command" "$FIM" lamda --json
 grep -Fq "unknown command 'lamda'; did you mean 'lambda'?" "$tmp/err" && ok "names it and suggests lambda" || bad "no suggestion: $(cat "$tmp/err")"
