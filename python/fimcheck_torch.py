@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 
 import numpy as np
 import torch
@@ -30,6 +31,11 @@ _LABELS = ("data", "sampled", "argmax")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
 _METHODS = ("auto", "vmap", "loop")
 _HALF = (torch.float16, torch.bfloat16)
+
+
+class UsageError(ValueError):
+    """A call export_scores cannot honour; the message says what to change."""
+
 # Per-sample gradients held at once, in entries: bounds the automatic batch size (128 MiB float32).
 _BATCH_ENTRIES = 1 << 25
 
@@ -67,7 +73,9 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     Method.  Per-sample gradients come from functorch's vmap(grad(functional_call)) on mini-batches
     of `batch_size` samples (default: as many as keep one batch of gradients of one shard under
     2^25 entries, at most 64); if that fails (an operation without a batching rule, data-dependent
-    control flow) a per-sample autograd loop is used and the reason goes into "notes".
+    control flow), or if its gradient of the first sample of a shard differs from plain autograd's
+    (a parameter also used through a tensor the module does not register), a per-sample autograd
+    loop is used and the reason goes into "notes".
     `method` ("auto", "vmap" or "loop") forces one of the two; so does the environment variable
     FIMCHECK_TORCH_METHOD when `method` is "auto".  Each shard is a separate pass over the samples,
     so at most one shard (written in place through a memory map) and one batch of per-sample
@@ -83,7 +91,7 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     the model's parameters, frozen ones included (see _model_hash).
 
     Returns the manifest as a dict; its "method" says whether vmap or the loop computed the scores.
-    Raises ValueError (saying what to change) for: labels "data" without targets, no samples,
+    Raises UsageError, a ValueError saying what to change, for: labels "data" without targets, no samples,
     an unknown dtype/labels/method, no trainable parameter, an out_dir that cannot be written.
     """
     _check_options(labels, targets, loss, shard_params, dtype, method, batch_size)
@@ -91,15 +99,15 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     if labels == "data":
         m = _batch_size_of(targets, "targets")
         if m != n:
-            raise ValueError(f"targets have {m} samples but inputs have {n}: give one target per input")
+            raise UsageError(f"targets have {m} samples but inputs have {n}: give one target per input")
     names, params, frozen = _split_parameters(model)
-    if not params:
-        raise ValueError("the model has no trainable parameter (every requires_grad is False): "
+    if not any(p.numel() for p in params):
+        raise UsageError("the model has no trainable parameter (every requires_grad is False): "
                          "set requires_grad=True on the parameters whose scores you want")
     _prepare_out_dir(out_dir)
     method = method if method != "auto" else os.environ.get("FIMCHECK_TORCH_METHOD", "auto")
     if method not in _METHODS:
-        raise ValueError(f"FIMCHECK_TORCH_METHOD={method!r}: use one of {', '.join(_METHODS)}")
+        raise UsageError(f"FIMCHECK_TORCH_METHOD={method!r}: use one of {', '.join(_METHODS)}")
 
     notes = ["model in eval mode (dropout off) during the export; its training mode restored after"]
     modes = [(m, m.training) for m in model.modules()]
@@ -112,8 +120,10 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
         plan = _plan_shards(names, [list(p.shape) for p in params], shard_params)
         width = max(s["columns"][1] - s["columns"][0] for s in plan)
         batch = batch_size or max(1, min(n, 64, _BATCH_ENTRIES // width))
-        used, zero_grad, nonfinite = _write_shards(job, plan, out_dir, _DTYPES[dtype], batch, method,
-                                                   notes)
+        with warnings.catch_warnings():  # functorch's "performance drop" of a fallback batching rule
+            warnings.filterwarnings("ignore", message="There is a performance drop")
+            used, zero_grad, nonfinite = _write_shards(job, plan, out_dir, _DTYPES[dtype], batch,
+                                                       method, notes)
     finally:
         for m, training in modes:
             m.training = training
@@ -142,35 +152,35 @@ def _write_bytes(path, data):
 def _check_options(labels, targets, loss, shard_params, dtype, method, batch_size):
     """Raises ValueError, naming the fix, for an option export_scores cannot honour."""
     if labels not in _LABELS:
-        raise ValueError(f"labels={labels!r}: use one of {', '.join(map(repr, _LABELS))}")
+        raise UsageError(f"labels={labels!r}: use one of {', '.join(map(repr, _LABELS))}")
     if dtype not in _DTYPES:
-        raise ValueError(f"dtype={dtype!r}: use 'float32' or 'float64'")
+        raise UsageError(f"dtype={dtype!r}: use 'float32' or 'float64'")
     if method not in _METHODS:
-        raise ValueError(f"method={method!r}: use one of {', '.join(map(repr, _METHODS))}")
+        raise UsageError(f"method={method!r}: use one of {', '.join(map(repr, _METHODS))}")
     if labels == "data" and targets is None:
-        raise ValueError("labels='data' needs targets=...: pass the labels, or use "
+        raise UsageError("labels='data' needs targets=...: pass the labels, or use "
                          "labels='sampled' or 'argmax' when there is no ground truth")
     if loss is not None and labels != "data":
-        raise ValueError(f"labels={labels!r} needs logits: with a user loss use labels='data' "
+        raise UsageError(f"labels={labels!r} needs logits: with a user loss use labels='data' "
                          "and pass targets")
     if isinstance(shard_params, bool) or not isinstance(shard_params, int) or shard_params < 1:
-        raise ValueError(f"shard_params={shard_params!r}: give a positive integer (columns per shard)")
+        raise UsageError(f"shard_params={shard_params!r}: give a positive integer (columns per shard)")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size={batch_size!r}: give a positive integer or None")
+        raise UsageError(f"batch_size={batch_size!r}: give a positive integer or None")
 
 
 def _batch_size_of(tree, what):
     """The common first dimension of the tensors in a tensor/tuple/list/dict; ValueError if none."""
     leaves = _leaves(tree)
     if not leaves or any(not isinstance(t, torch.Tensor) for t in leaves):
-        raise ValueError(f"{what} must be a tensor, a tuple/list of tensors or a dict of tensors")
+        raise UsageError(f"{what} must be a tensor, a tuple/list of tensors or a dict of tensors")
     sizes = {t.shape[0] if t.dim() > 0 else None for t in leaves}
     if None in sizes or len(sizes) != 1:
-        raise ValueError(f"{what}: every tensor needs the same batch dimension first "
+        raise UsageError(f"{what}: every tensor needs the same batch dimension first "
                          f"(got shapes {[tuple(t.shape) for t in leaves]})")
     n = sizes.pop()
     if n == 0:
-        raise ValueError(f"{what} has no samples (batch dimension 0): give at least one")
+        raise UsageError(f"{what} has no samples (batch dimension 0): give at least one")
     return n
 
 
@@ -224,7 +234,7 @@ def _prepare_out_dir(out_dir):
         if os.path.lexists(old):
             os.remove(old)
     except OSError as e:
-        raise ValueError(f"out_dir {out_dir!r} cannot be written ({e.strerror or e}): "
+        raise UsageError(f"out_dir {out_dir!r} cannot be written ({e.strerror or e}): "
                          "give a writable directory") from None
 
 
@@ -314,7 +324,7 @@ def _logits(out):
         return out["logits"]
     if isinstance(out, (tuple, list)) and out and isinstance(out[0], torch.Tensor):
         return out[0]
-    raise ValueError(f"cannot find logits in a model output of type {type(out).__name__}: "
+    raise UsageError(f"cannot find logits in a model output of type {type(out).__name__}: "
                      "return a tensor, or pass loss=...")
 
 
@@ -325,10 +335,10 @@ def _log_lik(out, y, loss):
         return -loss(out, y)
     logits = _logits(out)
     if logits.shape[:-1] != y.shape:
-        raise ValueError(f"logits of shape {tuple(logits.shape)} do not match labels of shape "
+        raise UsageError(f"logits of shape {tuple(logits.shape)} do not match labels of shape "
                          f"{tuple(y.shape)}: labels need the logits' shape without the last dimension")
     if y.dtype.is_floating_point or y.dtype.is_complex:
-        raise ValueError("targets must be integer class indices (torch.long) for the logits path; "
+        raise UsageError("targets must be integer class indices (torch.long) for the logits path; "
                          "for other targets pass loss=...")
     return torch.log_softmax(logits, -1).gather(-1, y.unsqueeze(-1)).sum()
 
@@ -384,19 +394,36 @@ def _write_shards(job, plan, out_dir, np_dtype, batch, method, notes):
 
 def _batch_grads(job, wanted, lo, hi, used, method, notes):
     """Per-sample gradients of samples lo..hi-1 for the parameters `wanted`, as name -> [b, numel];
-    vmap first unless the loop was chosen or vmap already failed (then the loop; reason in notes)."""
+    vmap first unless the loop was chosen or vmap already failed (then the loop; reason in notes).
+    The first vmap batch of every shard is checked against the loop on its first sample."""
     if used == "vmap":
         try:
-            return _vmap_grads(job, wanted, lo, hi), "vmap"
-        except ValueError:
+            grads = _vmap_grads(job, wanted, lo, hi)
+            if lo == 0:
+                _check_against_loop(job, wanted, grads)
+            return grads, "vmap"
+        except UsageError:
             raise
-        except Exception as e:  # no batching rule, data-dependent control flow, ...
+        except Exception as e:  # no batching rule, data-dependent control flow, a missed alias
             if method == "vmap":
                 raise
             first = (str(e).strip().splitlines() or [""])[0][:200]
             notes.append(f"vmap failed at samples {lo}..{hi - 1} ({type(e).__name__}: {first}); "
                          "the per-sample autograd loop computed the scores from there on")
     return _loop_grads(job, wanted, lo, hi), "loop"
+
+
+def _check_against_loop(job, wanted, grads):
+    """Raises RuntimeError if vmap's gradient of sample 0 differs from plain autograd's by more than
+    1e-3 of its largest entry: two evaluations of one gradient differ by rounding only (~1e-6 in
+    float32), while a use of a parameter that functional_call cannot replace (a tensor kept outside
+    the module's registered parameters) is missing from vmap's gradient altogether."""
+    ref = _loop_grads(job, wanted, 0, 1)
+    scale = max(float(ref[nm].abs().max()) for nm in wanted)
+    diff = max(float((grads[nm][:1] - ref[nm]).abs().max()) for nm in wanted)
+    if not diff <= 1e-3 * scale:
+        raise RuntimeError(f"vmap's gradient of sample 0 differs from autograd's by {diff:.3g} "
+                           f"(largest entry {scale:.3g})")
 
 
 def _vmap_grads(job, wanted, lo, hi):

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 import traceback
-import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -27,8 +26,6 @@ from fimcheck_torch import export_scores  # noqa: E402
 FIMCHECK = None
 WORK = None
 torch.set_num_threads(2)
-# vmap over nn.TransformerEncoderLayer's eval fast path warns that it loops internally; noise here.
-warnings.filterwarnings("ignore", message="There is a performance drop")
 
 # Tolerance of the float32 export against the float64 reference, relative to the largest |score|
 # of the row: each score here is a chain of at most ~10 layers of dot products of length <= 64 in
@@ -257,6 +254,19 @@ class Branchy(nn.Module):
         return self.a(x) if x.sum() > 0 else self.b(x)
 
 
+class HiddenUse(nn.Module):
+    """Uses lin.weight also through a plain list, which functional_call cannot see: vmap's gradient
+    misses that use, and export_scores must notice and fall back to the loop."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(4, 4)
+        self.hidden = [self.lin.weight]
+
+    def forward(self, x):
+        return self.lin(x) @ self.hidden[0]
+
+
 def transformer_data(n=24, seq=6, seed=0):
     torch.manual_seed(seed)
     model = TinyTransformer()
@@ -405,6 +415,16 @@ def test_auto_falls_back_to_loop():
     return f"auto -> loop with the reason in notes, max rel err {err:.2e}; env var forces loop"
 
 
+def test_vmap_checked_against_loop():
+    torch.manual_seed(9)
+    model, x, y = HiddenUse(), torch.randn(6, 4), torch.randint(0, 4, (6,))
+    _, man, G = export(model, x, "hidden", targets=y)
+    assert man["method"] == "loop", man["method"]
+    assert any("differs from autograd" in s for s in man["notes"]), man["notes"]
+    err = agree(G, reference_scores(model, x, y), "hidden use")
+    return f"a use vmap cannot see is caught; the loop's scores agree (max rel err {err:.2e})"
+
+
 def test_large_parameter_split():
     torch.manual_seed(8)
     model, x = nn.Sequential(nn.Linear(30, 20), nn.Linear(20, 3)), torch.randn(5, 30)
@@ -415,6 +435,45 @@ def test_large_parameter_split():
                           ("0.weight", [512, 600])], pieces
     err = agree(G, reference_scores(model, x, y), "split parameter")
     return f"{len(man['shards'])} shards, pieces {pieces[:4]}..., max rel err {err:.2e}"
+
+
+def readme_snippet(marker):
+    """The Python code block of python/README.md (or README.md, once merged) containing marker."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    for doc in ("python/README.md", "README.md"):
+        text = open(os.path.join(root, doc)).read() if os.path.exists(os.path.join(root, doc)) else ""
+        for block in text.split("```python\n")[1:]:
+            code = block.split("```")[0]
+            if marker in code:
+                return code
+    raise AssertionError(f"no Python block with {marker!r} in python/README.md or README.md")
+
+
+def test_readme_dequantized_copy():
+    code = readme_snippet("def dequantized_copy")
+    code = code[:code.index("\nexport_scores(")]  # the function, not the example calls
+    scope = {}
+    exec(code, scope)
+    model, x, y = transformer_data(n=10)
+    before = copy.deepcopy(model.state_dict())
+    q = scope["dequantized_copy"](model, fimcheck=FIMCHECK)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items()), "model changed"
+    assert q.head.weight is q.embed.weight, "the copy lost the tie"
+    for name, p in q.named_parameters():
+        orig = dict(model.named_parameters())[name]
+        if p.dim() < 2:
+            assert torch.equal(p, orig), f"{name}: a vector was quantized"
+            continue
+        assert not torch.equal(p, orig), f"{name}: not quantized"
+        rows = p.detach().reshape(p.shape[0], -1)
+        for g in range(0, rows.shape[1], 32):
+            levels = max(len(torch.unique(r[g:g + 32])) for r in rows)
+            assert levels <= 16, f"{name}: {levels} values in a 4-bit group"
+    out, man, G = export(q, x, "dequantized", targets=y)
+    assert man["model_hash"] != fimcheck_torch._model_hash(model), "same hash for another model"
+    err = agree(G, reference_scores(q, x, y), "dequantized copy")
+    lam, _ = check_certified(out, G, "dequantized copy")
+    return f"4-bit sym copy: max rel err {err:.2e}, lambda_max {lam:.12g} certified"
 
 
 def test_errors():
