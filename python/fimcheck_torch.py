@@ -91,26 +91,24 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     the model's parameters, frozen ones included (see _model_hash).
 
     Returns the manifest as a dict; its "method" says whether vmap or the loop computed the scores.
-    Raises UsageError, a ValueError saying what to change, for: labels "data" without targets, no samples,
-    an unknown dtype/labels/method, no trainable parameter, an out_dir that cannot be written.
+    Raises UsageError, a ValueError saying what to change, for: labels "data" without targets,
+    no samples, an unknown dtype/labels/method (FIMCHECK_TORCH_METHOD included), no trainable
+    parameter, an out_dir that cannot be written.
     """
+    method = method if method != "auto" else os.environ.get("FIMCHECK_TORCH_METHOD", "auto")
     _check_options(labels, targets, loss, shard_params, dtype, method, batch_size)
     n = _batch_size_of(inputs, "inputs")
-    if labels == "data":
-        m = _batch_size_of(targets, "targets")
-        if m != n:
-            raise UsageError(f"targets have {m} samples but inputs have {n}: give one target per input")
+    if labels == "data" and _batch_size_of(targets, "targets") != n:
+        raise UsageError(f"targets have {_batch_size_of(targets, 'targets')} samples but inputs "
+                         f"have {n}: give one target per input")
     names, params, frozen = _split_parameters(model)
     if not any(p.numel() for p in params):
         raise UsageError("the model has no trainable parameter (every requires_grad is False): "
                          "set requires_grad=True on the parameters whose scores you want")
     _prepare_out_dir(out_dir)
-    method = method if method != "auto" else os.environ.get("FIMCHECK_TORCH_METHOD", "auto")
-    if method not in _METHODS:
-        raise UsageError(f"FIMCHECK_TORCH_METHOD={method!r}: use one of {', '.join(_METHODS)}")
 
     notes = ["model in eval mode (dropout off) during the export; its training mode restored after"]
-    modes = [(m, m.training) for m in model.modules()]
+    modes = [(mod, mod.training) for mod in model.modules()]
     try:
         model.eval()
         work, inputs, half_notes = _float32_work_copy(model, inputs)
@@ -120,13 +118,13 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
         plan = _plan_shards(names, [list(p.shape) for p in params], shard_params)
         width = max(s["columns"][1] - s["columns"][0] for s in plan)
         batch = batch_size or max(1, min(n, 64, _BATCH_ENTRIES // width))
-        with warnings.catch_warnings():  # functorch's "performance drop" of a fallback batching rule
+        with warnings.catch_warnings():  # functorch's "performance drop": a fallback batching rule
             warnings.filterwarnings("ignore", message="There is a performance drop")
             used, zero_grad, nonfinite = _write_shards(job, plan, out_dir, _DTYPES[dtype], batch,
                                                        method, notes)
     finally:
-        for m, training in modes:
-            m.training = training
+        for mod, training in modes:
+            mod.training = training
     if loss is not None:
         notes.append("scores are minus the gradient of the user loss (score = grad log-likelihood)")
     if nonfinite:
@@ -156,7 +154,8 @@ def _check_options(labels, targets, loss, shard_params, dtype, method, batch_siz
     if dtype not in _DTYPES:
         raise UsageError(f"dtype={dtype!r}: use 'float32' or 'float64'")
     if method not in _METHODS:
-        raise UsageError(f"method={method!r}: use one of {', '.join(map(repr, _METHODS))}")
+        raise UsageError(f"method={method!r} (or FIMCHECK_TORCH_METHOD): use one of "
+                         f"{', '.join(map(repr, _METHODS))}")
     if labels == "data" and targets is None:
         raise UsageError("labels='data' needs targets=...: pass the labels, or use "
                          "labels='sampled' or 'argmax' when there is no ground truth")
@@ -164,7 +163,8 @@ def _check_options(labels, targets, loss, shard_params, dtype, method, batch_siz
         raise UsageError(f"labels={labels!r} needs logits: with a user loss use labels='data' "
                          "and pass targets")
     if isinstance(shard_params, bool) or not isinstance(shard_params, int) or shard_params < 1:
-        raise UsageError(f"shard_params={shard_params!r}: give a positive integer (columns per shard)")
+        raise UsageError(f"shard_params={shard_params!r}: give a positive integer "
+                         "(columns per shard)")
     if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
         raise UsageError(f"batch_size={batch_size!r}: give a positive integer or None")
 
@@ -239,12 +239,12 @@ def _prepare_out_dir(out_dir):
 
 
 def _float32_work_copy(model, inputs):
-    """The model to differentiate (a float32 copy if a parameter is float16/bfloat16), inputs, notes."""
+    """(model to differentiate, inputs, notes): a float32 copy if a parameter is half precision."""
     if not any(p.dtype in _HALF for p in model.parameters()):
         return model, inputs, []
     work = copy.deepcopy(model).float()  # deepcopy keeps tied parameters tied
     work.eval()
-    half = sorted({str(p.dtype).replace("torch.", "") for p in model.parameters() if p.dtype in _HALF})
+    half = sorted({str(p.dtype)[6:] for p in model.parameters() if p.dtype in _HALF})
     inputs = _tree_map(lambda t: t.float() if t.dtype in _HALF else t, inputs)
     return work, inputs, [f"scores computed in float32 for {'/'.join(half)} parameters "
                           "(on a float32 copy of the model; half-precision inputs cast to float32)"]
@@ -336,7 +336,8 @@ def _log_lik(out, y, loss):
     logits = _logits(out)
     if logits.shape[:-1] != y.shape:
         raise UsageError(f"logits of shape {tuple(logits.shape)} do not match labels of shape "
-                         f"{tuple(y.shape)}: labels need the logits' shape without the last dimension")
+                         f"{tuple(y.shape)}: labels need the logits' shape without the last "
+                         "dimension")
     if y.dtype.is_floating_point or y.dtype.is_complex:
         raise UsageError("targets must be integer class indices (torch.long) for the logits path; "
                          "for other targets pass loss=...")
@@ -346,12 +347,14 @@ def _log_lik(out, y, loss):
 def _plan_shards(names, shapes, shard_params):
     """Shards of at most shard_params columns, cut at parameter boundaries except inside a parameter
     larger than shard_params (which starts a shard of its own).  Each shard: file, global columns,
-    params (manifest form) and pieces (name, offset in the flattened parameter, global start, end)."""
+    params (manifest form) and pieces (name, offset in the flattened parameter, global start,
+    global end)."""
     shards, start = [], 0
     for name, shape in zip(names, shapes):
         size, offset = int(np.prod(shape, dtype=np.int64)), 0
         while offset < size:
-            room = shard_params - (shards[-1]["columns"][1] - shards[-1]["columns"][0]) if shards else 0
+            used = shards[-1]["columns"][1] - shards[-1]["columns"][0] if shards else shard_params
+            room = shard_params - used
             if room == 0 or (offset == 0 and size > room):
                 shards.append({"file": f"scores-{len(shards):05d}.npy", "columns": [start, start],
                                "params": [], "pieces": []})

@@ -22,6 +22,8 @@ from torch import nn
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import fimcheck_torch  # noqa: E402
 from fimcheck_torch import export_scores  # noqa: E402
+# the module's small helpers over tensor / tuple / dict trees, not under test themselves
+from fimcheck_torch import _call as call, _leaves as leaves, _tree_map as tree_map  # noqa: E402
 
 FIMCHECK = None
 WORK = None
@@ -36,7 +38,7 @@ torch.set_num_threads(2)
 REL_TOL = 1e-5
 
 
-# ---- The reference: per-sample autograd in float64 -------------------------------------------------
+# ---- The reference: per-sample autograd in float64 -----------------------------------------------
 
 def reference_scores(model, inputs, labels, loss=None):
     """n x d float64 scores by a plain per-sample autograd loop on a float64 copy of the model."""
@@ -47,7 +49,7 @@ def reference_scores(model, inputs, labels, loss=None):
         labels = tree_map(lambda t: t.double() if t.is_floating_point() else t, labels)
     rows = []
     for i in range(leaves(inputs)[0].shape[0]):
-        x, y = tree_map(lambda t: t[i:i + 1], inputs), tree_map(lambda t: t[i:i + 1], labels)
+        x, y = (tree_map(lambda t: t[i:i + 1], tree) for tree in (inputs, labels))
         out = call(ref, x)
         if loss is not None:
             ll = -loss(out, y)
@@ -59,31 +61,7 @@ def reference_scores(model, inputs, labels, loss=None):
     return torch.stack(rows).numpy()
 
 
-def tree_map(fn, tree):
-    if isinstance(tree, dict):
-        return {k: tree_map(fn, v) for k, v in tree.items()}
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(tree_map(fn, v) for v in tree)
-    return fn(tree)
-
-
-def leaves(tree):
-    if isinstance(tree, dict):
-        return [t for v in tree.values() for t in leaves(v)]
-    if isinstance(tree, (tuple, list)):
-        return [t for v in tree for t in leaves(v)]
-    return [tree]
-
-
-def call(model, x):
-    if isinstance(x, dict):
-        return model(**x)
-    if isinstance(x, (tuple, list)):
-        return model(*x)
-    return model(x)
-
-
-# ---- Checks ----------------------------------------------------------------------------------------
+# ---- Checks --------------------------------------------------------------------------------------
 
 def assemble(out_dir, manifest, shard_params):
     """Checks manifest.json (as written and as returned) against the shards; returns G (float64)."""
@@ -100,7 +78,7 @@ def assemble(out_dir, manifest, shard_params):
         pcol = a
         for p in s["params"]:
             pa, pb = p["columns"]
-            assert pa == pcol and pb > pa, f"shard {k}: {p['name']} columns {p['columns']} not at {pcol}"
+            assert pa == pcol and pb > pa, f"shard {k}: {p['name']} {p['columns']} not at {pcol}"
             end = last_param.get(p["name"])
             assert end is None or end == pa, f"{p['name']}: pieces not contiguous"
             last_param[p["name"]], pcol = pb, pb
@@ -156,8 +134,9 @@ def numpy_lambda(G):
 
 def certified_lambda(path):
     """fimcheck's certified [lo, hi] of lambda_max for `lambda PATH --gram --json`, as fractions."""
-    r = subprocess.run([FIMCHECK, "lambda", path, "--gram", "--json"], capture_output=True, text=True)
-    assert r.returncode == 0, f"fimcheck lambda {path} --gram: exit {r.returncode}: {r.stderr.strip()}"
+    r = subprocess.run([FIMCHECK, "lambda", path, "--gram", "--json"], capture_output=True,
+                       text=True)
+    assert r.returncode == 0, f"lambda {path} --gram: exit {r.returncode}: {r.stderr.strip()}"
     lam = json.loads(r.stdout)["lambda_max"]
     return Fraction(lam["lo"]), Fraction(lam["hi"])
 
@@ -177,16 +156,16 @@ def check_certified(out_dir, G, what):
     targets = [g_path] + ([os.path.join(out_dir, "manifest.json")] if manifest_supported() else [])
     for path in targets:
         lo, hi = certified_lambda(path)
-        assert lo <= Fraction(lam) <= hi, f"{what}: NumPy's {lam!r} not in [{float(lo)!r}, {float(hi)!r}]"
+        assert lo <= Fraction(lam) <= hi, f"{what}: NumPy's {lam!r} not in [{lo}, {hi}]"
         off = Fraction(lam) * (1 + Fraction(1, 10**6))
         assert not lo <= off <= hi, f"{what}: enclosure [{float(lo)}, {float(hi)}] too wide to test"
     return lam, len(targets)
 
 
-# ---- Models ----------------------------------------------------------------------------------------
+# ---- Models --------------------------------------------------------------------------------------
 
 class TinyTransformer(nn.Module):
-    """Embedding, one TransformerEncoderLayer with dropout, LayerNorm, head tied to the embedding."""
+    """Embedding, a TransformerEncoderLayer with dropout, LayerNorm, head tied to the embedding."""
 
     def __init__(self, vocab=23, dim=16):
         super().__init__()
@@ -284,7 +263,7 @@ def conv_data(n=16):
     return model, x
 
 
-# ---- Tests -----------------------------------------------------------------------------------------
+# ---- Tests ---------------------------------------------------------------------------------------
 
 def test_transformer_vmap_and_loop():
     model, x, y = transformer_data()
@@ -357,7 +336,8 @@ def test_half_precision():
         assert fimcheck_torch._model_hash(model) == h0 == man["model_hash"]
         assert any("float32" in s for s in man["notes"]), man["notes"]
         # the reference: float64 copy of the same half-precision weights and inputs (exact casts)
-        msgs.append(f"{str(half)[6:]} max rel err {agree(G, reference_scores(model, x, y), str(half)):.2e}")
+        err = agree(G, reference_scores(model, x, y), str(half))
+        msgs.append(f"{str(half)[6:]} max rel err {err:.2e}")
     return ", ".join(msgs)
 
 
@@ -441,7 +421,8 @@ def readme_snippet(marker):
     """The Python code block of python/README.md (or README.md, once merged) containing marker."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     for doc in ("python/README.md", "README.md"):
-        text = open(os.path.join(root, doc)).read() if os.path.exists(os.path.join(root, doc)) else ""
+        path = os.path.join(root, doc)
+        text = open(path).read() if os.path.exists(path) else ""
         for block in text.split("```python\n")[1:]:
             code = block.split("```")[0]
             if marker in code:
@@ -488,7 +469,8 @@ def test_errors():
         ("labels", dict(labels="true"), x, model, "labels='true'"),
         ("frozen", dict(targets=y), x, frozen, "no trainable parameter"),
         ("targets count", dict(targets=y[:2]), x, model, "targets have 2 samples"),
-        ("loss sampled", dict(labels="sampled", loss=lambda o, t: o.sum()), x, model, "needs logits"),
+        ("loss sampled", dict(labels="sampled", loss=lambda o, t: o.sum()), x, model,
+         "needs logits"),
     ]
     for what, kw, inp, mdl, words in cases:
         out = os.path.join(WORK, "err-" + what.replace(" ", "-"))
@@ -504,6 +486,32 @@ def test_errors():
     except ValueError as e:
         assert "cannot be written" in str(e), str(e)
     return f"{len(cases) + 1} bad calls refused with ValueError"
+
+
+class Broken(nn.Module):
+    """A forward pass that fails (vmap and loop alike)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 2)
+
+    def forward(self, x):
+        raise RuntimeError("broken forward")
+
+
+def test_failed_export_leaves_no_manifest():
+    torch.manual_seed(10)
+    x, y = torch.randn(4, 3), torch.randint(0, 2, (4,))
+    out, man, _ = export(nn.Linear(3, 2), x, "rewrite", targets=y)
+    try:
+        export_scores(Broken(), x, out, targets=y)
+        raise AssertionError("a failing forward pass did not raise")
+    except RuntimeError as e:
+        assert "broken forward" in str(e), str(e)
+    left = sorted(os.listdir(out))
+    assert "manifest.json" not in left, "the old manifest survived a failed export"
+    assert not [f for f in left if f.endswith(".tmp")], f"temporary files left: {left}"
+    return f"after a failed export: {left} (no manifest, no temporary file)"
 
 
 def test_checks_can_fail():
