@@ -454,7 +454,30 @@ def test_readme_dequantized_copy():
     assert man["model_hash"] != fimcheck_torch._model_hash(model), "same hash for another model"
     err = agree(G, reference_scores(q, x, y), "dequantized copy")
     lam, _ = check_certified(out, G, "dequantized copy")
-    return f"4-bit sym copy: max rel err {err:.2e}, lambda_max {lam:.12g} certified"
+    ref_out, _, G_ref = export(model, x, "dequantized-ref", targets=y)
+    check_certified(ref_out, G_ref, "reference of the dequantized copy")
+    sigma = check_sigma(ref_out, out)
+    return (f"4-bit sym copy: max rel err {err:.2e}, lambda_max {lam:.12g} certified, "
+            f"sigma {sigma:.9g} certified")
+
+
+def check_sigma(base_dir, step_dir):
+    """`fimcheck sigma --gram --base BASE STEP` (manifests if supported, else the G.npy files that
+    check_certified wrote) encloses NumPy's float64 ratio of the two lambda_max."""
+    ratio = Fraction(numpy_lambda(np.load(os.path.join(step_dir, "G.npy")).astype(np.float64)))
+    ratio /= Fraction(numpy_lambda(np.load(os.path.join(base_dir, "G.npy")).astype(np.float64)))
+    names = ["G.npy"] + (["manifest.json"] if manifest_supported() else [])
+    for name in names:
+        base, step = os.path.join(base_dir, name), os.path.join(step_dir, name)
+        r = subprocess.run([FIMCHECK, "sigma", "--gram", "--base", base, step, "--json"],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, f"sigma on {name}: exit {r.returncode}: {r.stderr.strip()}"
+        sig = json.loads(r.stdout)["steps"][0]["sigma"]
+        lo, hi = Fraction(sig["lo"]), Fraction(sig["hi"])
+        # both NumPy values lie in their lambda enclosures (check_certified), so their exact
+        # ratio lies in the quotient of the enclosures, which sigma's enclosure contains
+        assert lo <= ratio <= hi, f"sigma on {name}: NumPy's {float(ratio)!r} not in [{lo}, {hi}]"
+    return float(ratio)
 
 
 def test_errors():
