@@ -71,15 +71,15 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     computed in the parameters' own precision and stored as `dtype` ("float32" or "float64").
 
     Method.  Per-sample gradients come from functorch's vmap(grad(functional_call)) on mini-batches
-    of `batch_size` samples (default: as many as keep one batch of gradients of one shard under
-    2^25 entries, at most 64); if that fails (an operation without a batching rule, data-dependent
-    control flow), or if its gradient of the first sample of a shard differs from plain autograd's
-    (a parameter also used through a tensor the module does not register), a per-sample autograd
-    loop is used and the reason goes into "notes".
-    `method` ("auto", "vmap" or "loop") forces one of the two; so does the environment variable
+    of `batch_size` samples (default: as many as keep one batch of gradients of one shard's
+    parameters under 2^25 entries, at least 1 and at most 64).  If that fails (an operation without
+    a batching rule, data-dependent control flow), or if its gradient of the first sample of a
+    shard differs from plain autograd's (a parameter also used through a tensor the module does not
+    register), a per-sample autograd loop is used and the reason goes into "notes".  `method`
+    ("auto", "vmap" or "loop") forces one of the two; so does the environment variable
     FIMCHECK_TORCH_METHOD when `method` is "auto".  Each shard is a separate pass over the samples,
-    so at most one shard (written in place through a memory map) and one batch of per-sample
-    gradients are held at a time.
+    so at most one shard (written in place through a memory map, not held in memory) and one batch
+    of per-sample gradients exist at a time; the full n x d matrix is never built.
 
     Files.  scores-00000.npy, ... each n x (at most shard_params) columns, split at parameter
     boundaries where possible (a parameter larger than shard_params spans several shards), and
@@ -116,12 +116,10 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
         job = _Job(work, names, inputs, n, loss)
         job.labels = _labels(job, labels, targets, seed, batch_size or 64)
         plan = _plan_shards(names, [list(p.shape) for p in params], shard_params)
-        width = max(s["columns"][1] - s["columns"][0] for s in plan)
-        batch = batch_size or max(1, min(n, 64, _BATCH_ENTRIES // width))
         with warnings.catch_warnings():  # functorch's "performance drop": a fallback batching rule
             warnings.filterwarnings("ignore", message="There is a performance drop")
-            used, zero_grad, nonfinite = _write_shards(job, plan, out_dir, _DTYPES[dtype], batch,
-                                                       method, notes)
+            used, zero_grad, nonfinite = _write_shards(job, plan, out_dir, _DTYPES[dtype],
+                                                       batch_size, method, notes)
     finally:
         for mod, training in modes:
             mod.training = training
@@ -368,31 +366,39 @@ def _plan_shards(names, shapes, shard_params):
     return shards
 
 
-def _write_shards(job, plan, out_dir, np_dtype, batch, method, notes):
+def _write_shards(job, plan, out_dir, np_dtype, batch_size, method, notes):
     """Writes every shard (one pass over the samples each); returns (method used, zero_grad names,
-    count of non-finite entries).  A failed vmap switches to the loop and says why in notes."""
-    nonzero = {nm: False for nm in job.names}
-    nonfinite, used = 0, ("loop" if method == "loop" else "vmap")
+    count of non-finite entries).  A failed vmap switches to the loop and says why in notes.
+    Without batch_size, a batch holds at most _BATCH_ENTRIES gradient entries (at least one
+    sample): the gradient of a parameter split over shards is computed whole each time."""
+    state = {"used": "loop" if method == "loop" else "vmap", "nonfinite": 0,
+             "nonzero": {nm: False for nm in job.names}, "method": method, "notes": notes}
     for s in plan:
         wanted = list(dict.fromkeys(nm for nm, _, _, _ in s["pieces"]))
-        width = s["columns"][1] - s["columns"][0]
-
-        def fill(path, s=s, wanted=wanted):
-            nonlocal nonfinite, used
-            mm = np.lib.format.open_memmap(path, mode="w+", dtype=np_dtype, shape=(job.n, width))
-            for lo in range(0, job.n, batch):
-                hi = min(job.n, lo + batch)
-                grads, used = _batch_grads(job, wanted, lo, hi, used, method, notes)
-                for nm, off, a, b in s["pieces"]:
-                    block = grads[nm][:, off:off + (b - a)]
-                    nonzero[nm] = nonzero[nm] or bool(block.any())
-                    nonfinite += int((~torch.isfinite(block)).sum())
-                    mm[lo:hi, a - s["columns"][0]:b - s["columns"][0]] = block.cpu().numpy()
-            mm.flush()
-            del mm
-
+        widest = max([s["columns"][1] - s["columns"][0]] + [job.param[nm].numel() for nm in wanted])
+        batch = batch_size or max(1, min(job.n, 64, _BATCH_ENTRIES // widest))
+        fill = lambda path, s=s, batch=batch: _fill_shard(path, job, s, np_dtype, batch, state)
         _atomic_write(out_dir, s["file"], fill)
-    return used, [nm for nm in job.names if not nonzero[nm]], nonfinite
+    zero = [nm for nm in job.names if not state["nonzero"][nm]]
+    return state["used"], zero, state["nonfinite"]
+
+
+def _fill_shard(path, job, shard, np_dtype, batch, state):
+    """Writes the n x width .npy of one shard at path through a memory map, batch by batch."""
+    c0, c1 = shard["columns"]
+    wanted = list(dict.fromkeys(nm for nm, _, _, _ in shard["pieces"]))
+    mm = np.lib.format.open_memmap(path, mode="w+", dtype=np_dtype, shape=(job.n, c1 - c0))
+    for lo in range(0, job.n, batch):
+        hi = min(job.n, lo + batch)
+        grads, state["used"] = _batch_grads(job, wanted, lo, hi, state["used"], state["method"],
+                                            state["notes"])
+        for nm, off, a, b in shard["pieces"]:
+            block = grads[nm][:, off:off + (b - a)]
+            state["nonzero"][nm] = state["nonzero"][nm] or bool(block.any())
+            state["nonfinite"] += int((~torch.isfinite(block)).sum())
+            mm[lo:hi, a - c0:b - c0] = block.cpu().numpy()
+    mm.flush()
+    del mm
 
 
 def _batch_grads(job, wanted, lo, hi, used, method, notes):
