@@ -1,8 +1,8 @@
 """Tests of python/fimcheck_torch.py (the PyTorch bridge) against an independent float64 loop.
 
 Usage: /usr/bin/python3 tests/python/test_bridge.py /path/to/fimcheck
-Every test exports scores with export_scores, reassembles G from the shards after checking the
-manifest, and compares G with a per-sample autograd loop run on a float64 copy of the model.
+Most tests export scores with export_scores, reassemble G from the shards after checking the
+manifest, and compare G with a per-sample autograd loop run on a float64 copy of the model.
 Prints one line per test and exits 1 if any failed.
 """
 
