@@ -15,9 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "io/matrix_io.hpp"
-#include "io/npy_write.hpp"
+#include "io/npy_write.hpp"  // npy_bytes, for float32 files
 #include "io/score_shards.hpp"
 #include "support/io_checks.hpp"
+#include "support/npy_files.hpp"
 
 using Eigen::Index;
 using Eigen::MatrixXd;
@@ -26,29 +27,17 @@ using fim::io::ScoreShards;
 using fim::io::ShardReader;
 using fim::test::require_input_error;
 using fim::test::TempDir;
+using fim::test::write_npy_matrix;
 using nlohmann::json;
 
 namespace {
 
-// Row-major values of m, as write_npy takes them.
-std::vector<double> row_major(const MatrixXd& m) {
-  std::vector<double> v;
-  for (Index i = 0; i < m.rows(); ++i)
-    for (Index j = 0; j < m.cols(); ++j) v.push_back(m(i, j));
-  return v;
-}
-
-// Writes m as a float64 .npy file named `name` in dir; returns its path.
-std::string write64(const TempDir& dir, const std::string& name, const MatrixXd& m) {
-  const std::string path = (dir.path / name).string();
-  fim::io::write_npy(path, {std::uint64_t(m.rows()), std::uint64_t(m.cols())}, row_major(m));
-  return path;
-}
-
 // Writes m (every entry a float32 value) as a float32 .npy file: write_npy's header with '<f4'
 // for '<f8' (same length, so the padding stays right) and the entries as float.
 std::string write32(const TempDir& dir, const std::string& name, const MatrixXd& m) {
-  const std::vector<double> v = row_major(m);
+  std::vector<double> v;
+  for (Index i = 0; i < m.rows(); ++i)
+    for (Index j = 0; j < m.cols(); ++j) v.push_back(m(i, j));
   const std::string b = fim::io::npy_bytes({std::uint64_t(m.rows()), std::uint64_t(m.cols())}, v);
   std::string out = b.substr(0, b.size() - 8 * v.size());
   const std::size_t at = out.find("<f8");
@@ -107,7 +96,7 @@ void write_shards(const TempDir& dir, const MatrixXd& g, bool f32) {
     const MatrixXd part = g.middleCols(cut[k], cut[k + 1] - cut[k]);
     const std::string name = std::string("s") + char('0' + k) + ".npy";
     if (f32) write32(dir, name, part);
-    else write64(dir, name, part);
+    else write_npy_matrix(dir, name, part);
   }
 }
 
@@ -151,8 +140,9 @@ TEST_CASE("a valid manifest gives its shards, and a parameter split over shards 
   CHECK(s.item_bytes == 8);
   REQUIRE(s.shards.size() == 3);
   const Index cut[] = {0, 4, 7, 10};
+  const char* files[] = {"s0.npy", "s1.npy", "s2.npy"};
   for (std::size_t k = 0; k < 3; ++k) {
-    CHECK(s.shards[k].file == (dir.path / ("s" + std::to_string(k) + ".npy")).string());
+    CHECK(s.shards[k].file == (dir.path / files[k]).string());
     CHECK(s.shards[k].c0 == cut[k]);
     CHECK(s.shards[k].c1 == cut[k + 1]);
   }
@@ -295,7 +285,7 @@ TEST_CASE("a shard that differs from the manifest is refused when first read, na
     INFO(b.what);
     TempDir dir;
     write_shards(dir, g, true);
-    const std::string s1 = b.f32 ? write32(dir, "s1.npy", b.shard) : write64(dir, "s1.npy", b.shard);
+    const std::string s1 = b.f32 ? write32(dir, "s1.npy", b.shard) : write_npy_matrix(dir, "s1.npy", b.shard);
     const std::string path = write_manifest(dir, good_manifest("float32"));
     const ScoreShards s = fim::io::read_manifest(path);  // the manifest itself is fine
     ShardReader reader(s);
@@ -320,9 +310,9 @@ TEST_CASE("a shard that differs from the manifest is refused when first read, na
 
 TEST_CASE("shards_of_files refuses files with different row counts, naming the file") {
   TempDir dir;
-  const std::string a = write64(dir, "a.npy", distinct(3, 4, 7));
-  const std::string b = write64(dir, "b.npy", distinct(3, 2, 8));
-  const std::string c = write64(dir, "c.npy", distinct(4, 2, 9));
+  const std::string a = write_npy_matrix(dir, "a.npy", distinct(3, 4, 7));
+  const std::string b = write_npy_matrix(dir, "b.npy", distinct(3, 2, 8));
+  const std::string c = write_npy_matrix(dir, "c.npy", distinct(4, 2, 9));
   const ScoreShards ok = fim::io::shards_of_files({a, b});
   CHECK(ok.d == 6);
   CHECK(ok.shards[1].c0 == 4);
