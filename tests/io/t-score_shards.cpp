@@ -319,3 +319,18 @@ TEST_CASE("shards_of_files refuses files with different row counts, naming the f
   require_input_error([&] { fim::io::shards_of_files({a, b, c}); }, c, "shape", "4 rows");
   require_input_error([&] { fim::io::shards_of_files({c, a}); }, a, "shape", "3 rows");
 }
+
+TEST_CASE("a 1-D array is refused as a shard, by the reader and by shards_of_files") {
+  TempDir dir;
+  const std::vector<double> v = {1, 2, 3};
+  const std::string flat = (dir.path / "flat.npy").string();
+  fim::io::write_npy(flat, {3}, v);
+  json m = good_manifest();
+  m["n"] = 1;
+  m["d"] = 3;
+  m["shards"] = {{{"file", "flat.npy"}, {"columns", {0, 3}}}};
+  const ScoreShards s = fim::io::read_manifest(write_manifest(dir, m));
+  MatrixXd out;
+  require_input_error([&] { ShardReader(s).read(0, 1, 0, 3, out); }, flat, "shard", "2-D");
+  require_input_error([&] { fim::io::shards_of_files({flat}); }, flat, "shape", "2-D");
+}
