@@ -110,8 +110,8 @@ nlohmann::ordered_json calibration_json(const CalibrateArgs& a, const Calibratio
 std::string calibration_text(const CalibrateArgs& a, const Calibration& c) {
   const std::string n = std::to_string(c.files.size()), k = std::to_string(c.rank);
   std::string t = "lambda_base in " + num::to_text(c.base.value) + "  (" + a.base + ")\n";
-  t += n + " steps; the " + a.quantile + "-quantile of sigma is order statistic " + k + " of " + n +
-       " (the " + k + "-th smallest, k = max(1, ceil(q N)))\n";
+  t += n + " steps; the " + a.quantile + "-quantile of sigma is order statistic k = " + k + " of N = " + n +
+       " (the k-th smallest sigma, k = max(1, ceil(q N)))\n";
   if (c.sigma.empty()) return t + "UNDECIDED: lambda_base's enclosure contains 0, so sigma is not certified at any step\n";
   t += "sigma quantile in " + num::to_text(c.quantile) + "\n";
   if (!c.threshold) return t + "UNDECIDED: the quantile's enclosure is unbounded above; no threshold\n";

@@ -129,7 +129,7 @@ echo "--jobs does not change the output; text output"
 "$FIM" calibrate --base "$tmp/gbase.npy" --steps "$tmp/scores" --gram --quantile 0.75 --json --jobs 2 > "$tmp/j2.json" 2>/dev/null
 [ -s "$tmp/j1.json" ] && cmp -s "$tmp/j1.json" "$tmp/j2.json" && ok "--jobs 1 and --jobs 2 print the same JSON" || bad "--jobs changes the output"
 expect_exit 0 "text output" "$FIM" calibrate --base "$tmp/base.npy" --steps "$tmp/exact/step1.npy" "$tmp/exact/step2.npy" "$tmp/exact/step3.npy" --quantile 0.5
-grep -q "order statistic 2 of 3" "$tmp/out" && grep -q "nominal when sigma <= " "$tmp/out" && grep -q "alarm when sigma > " "$tmp/out" \
+grep -q "order statistic k = 2 of N = 3" "$tmp/out" && grep -q "nominal when sigma <= " "$tmp/out" && grep -q "alarm when sigma > " "$tmp/out" \
   && ok "files as steps; names the order statistic and the boundary" || bad "text: $(cat "$tmp/out")"
 
 echo "undecided: lambda_base's enclosure contains 0 without being 0 (exit 3, no policy written)"
