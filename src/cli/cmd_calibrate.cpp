@@ -112,9 +112,11 @@ std::string calibration_text(const CalibrateArgs& a, const Calibration& c) {
   std::string t = "lambda_base in " + num::to_text(c.base.value) + "  (" + a.base + ")\n";
   t += n + " steps; the " + a.quantile + "-quantile of sigma is order statistic k = " + k + " of N = " + n +
        " (the k-th smallest sigma, k = max(1, ceil(q N)))\n";
-  if (c.sigma.empty()) return t + "UNDECIDED: lambda_base's enclosure contains 0, so sigma is not certified at any step\n";
+  const std::string none = a.policy_out.empty() ? "" : "; no policy written";
+  if (c.sigma.empty())
+    return t + "UNDECIDED: lambda_base's enclosure contains 0, so sigma is not certified at any step" + none + "\n";
   t += "sigma quantile in " + num::to_text(c.quantile) + "\n";
-  if (!c.threshold) return t + "UNDECIDED: the quantile's enclosure is unbounded above; no threshold\n";
+  if (!c.threshold) return t + "UNDECIDED: the quantile's enclosure is unbounded above; no threshold" + none + "\n";
   t += "threshold " + *c.threshold + ": nominal when sigma <= " + *c.threshold + ", alarm when sigma > " +
        *c.threshold + "\n";
   t += "steps given that the policy puts in alarm: at most N - k = " + std::to_string(c.files.size() - c.rank) + "\n";

@@ -98,7 +98,7 @@ struct StepResult {
   std::optional<policy::Classification> cell;
 };
 
-// The step as JSON: one element of "steps" and, with "name" first after "index", one JSON Line.
+// The step as JSON: one element of --json's "steps", and the same object is its JSON Line.
 nlohmann::ordered_json step_json(const StepResult& r, const Ival& base, const std::optional<Classifier>& cls) {
   nlohmann::ordered_json s;
   s["index"] = r.index;
