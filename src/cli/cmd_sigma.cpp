@@ -1,20 +1,17 @@
 // fimcheck sigma: the runtime monitor sigma_t = lambda_1(F_t) / lambda_base (SPEC S1) as a
 // certified interval per step, optionally classified into a policy's cell (claim C7).
-#include <algorithm>
-#include <cctype>
-#include <filesystem>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "policy/partition.hpp"
 #include "cli/commands.hpp"
-#include "cli/input.hpp"
+#include "cli/steps.hpp"
 #include "io/matrix_io.hpp"
-#include "linalg/enclose_top.hpp"
 #include "numeric/exact.hpp"
-#include "numeric/outward.hpp"
 #include "io/atomic_file.hpp"
 #include "numeric/enclosure_json.hpp"
 
@@ -24,107 +21,15 @@ using num::Ival;
 namespace {
 
 struct SigmaArgs {
-  std::string base, policy, coordinate = "sigma", output;
+  std::string base, policy, coordinate = "sigma", output, jsonl;
   std::vector<std::string> steps, at;
   bool gram = false, json = false;
   int max_bits = 1024;
   double rel_width = 1e-10;
+  StepReading reading() const { return {gram, max_bits, rel_width, !json && jsonl != "-"}; }
 };
-
-// ---- Steps: files, or the .npy / .csv files of a directory in natural order ------------------
-
-// "step2" < "step10": digit runs compare as numbers, everything else character by character.
-bool natural_less(const std::string& a, const std::string& b) {
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
-      std::size_t i2 = i, j2 = j;
-      while (i2 < a.size() && std::isdigit(static_cast<unsigned char>(a[i2]))) ++i2;
-      while (j2 < b.size() && std::isdigit(static_cast<unsigned char>(b[j2]))) ++j2;
-      std::string x = a.substr(i, i2 - i), y = b.substr(j, j2 - j);
-      x.erase(0, std::min(x.find_first_not_of('0'), x.size()));
-      y.erase(0, std::min(y.find_first_not_of('0'), y.size()));
-      if (x.size() != y.size()) return x.size() < y.size();
-      if (x != y) return x < y;
-      i = i2;
-      j = j2;
-    } else {
-      if (a[i] != b[j]) return a[i] < b[j];
-      ++i;
-      ++j;
-    }
-  }
-  return a.size() - i < b.size() - j;
-}
-
-// Every STEP argument that is a directory is replaced by its .npy and .csv files, naturally sorted.
-std::vector<std::string> expand_steps(const std::vector<std::string>& args) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> out;
-  for (const std::string& s : args) {
-    std::error_code ec;
-    if (!fs::is_directory(s, ec)) {
-      out.push_back(s);
-      continue;
-    }
-    std::vector<std::string> files;
-    for (const auto& e : fs::directory_iterator(s, ec)) {
-      const std::string ext = e.path().extension().string();
-      if (e.is_regular_file() && (ext == ".npy" || ext == ".csv")) files.push_back(e.path().string());
-    }
-    if (ec) throw io::InputError(s, "directory", "cannot list: " + ec.message());
-    if (files.empty()) throw io::InputError(s, "directory", "holds no .npy or .csv step files");
-    std::sort(files.begin(), files.end(), natural_less);
-    out.insert(out.end(), files.begin(), files.end());
-  }
-  return out;
-}
-
-// ---- Certified lambda_1, by the same path as `fimcheck lambda` -------------------------------
-
-struct Lambda {
-  Ival value;
-  bool narrow = false;
-  Eigen::Index n = 0, d = 0;  // the shape read: n x d scores (gram) or d x d
-};
-
-// Encloses lambda_1 of the matrix in FILE (of the FIM G^T G / n when gram): the same load and
-// enclose_top calls as fimcheck lambda, so both commands print the same enclosure.
-Lambda enclose_lambda_max(const std::string& file, const SigmaArgs& a) {
-  FimMatrix f = load_fim_matrix(file, a.gram, false, !a.json);
-  const linalg::Precision p{a.max_bits, a.rel_width};
-  const linalg::Top top = enclose_refining_gram(
-      f, file, a.rel_width, a.max_bits, !a.json, [&p](const linalg::SymMatrix& m) { return linalg::enclose_top(m, p); },
-      [](const linalg::Top& t) { return std::optional<Ival>(t.lambda1); });
-  Lambda out;
-  out.n = f.n;
-  out.d = f.d;
-  out.value = fim_value(f, top.lambda1);
-  out.narrow = top.ok && linalg::narrow_enough(out.value, a.rel_width, out.value.mag()) &&
-               num::printed_within(num::to_json(out.value), a.rel_width);  // as printed
-  return out;
-}
-
-// The shape of a loaded file as the user wrote it.
-std::string shape_text(const Lambda& l) { return std::to_string(l.n) + " x " + std::to_string(l.d); }
-
-// sigma compares FIMs of one model: a step with another number of parameters d is another model.
-void require_same_d(const std::string& file, const Lambda& step, const SigmaArgs& a, const Lambda& base) {
-  if (step.d == base.d) return;
-  throw io::InputError(file, "shape",
-                       "is " + shape_text(step) + " (d = " + std::to_string(step.d) +
-                           ") but the base " + a.base + " is " + shape_text(base) + " (d = " +
-                           std::to_string(base.d) + "); sigma compares FIMs of the same d parameters");
-}
 
 // ---- sigma_t and its classification ----------------------------------------------------------
-
-// sigma = lambda_1 / lambda_base; none (undefined) when the base enclosure contains 0. Ival
-// division rounds outward, so the interval contains the true quotient (proofs/partition.md, Lemma 7).
-std::optional<Ival> sigma_of(const Ival& step, const Ival& base) {
-  if (base.contains_zero()) return std::nullopt;
-  return step / base;
-}
 
 // The set of values sigma may take (proofs/partition.md, Lemma 7): the interval's finite values
 // (an infinite end = unbounded);
@@ -170,64 +75,107 @@ int step_exit(bool narrow, bool base_certain, const std::optional<policy::Classi
   return code;
 }
 
-// {"lo": S, "hi": S} with outward-rounded decimals, as report::to_json, keeping lo first.
-nlohmann::ordered_json enclosure_json(const Ival& x) {
-  const auto [lo, hi] = num::decimal_enclosure(x.lo, x.hi);
-  return {{"lo", lo}, {"hi", hi}};
-}
-
-// Why sigma is undefined: exactly (a zero base) or because the base was not separated from 0.
-std::string undefined_reason(const Ival& base) {
-  return base.lo == 0 && base.hi == 0 ? "lambda_base = 0 exactly" : "lambda_base's enclosure contains 0";
-}
-
 std::string sigma_text(const std::optional<Ival>& s, const Ival& base) {
   return s ? "in " + num::to_text(*s) : "undefined (" + undefined_reason(base) + ")";
 }
 
+// sigma for reading: the midpoint to 3 significant digits ("1.20", "0.960", "245", "1.23e+07");
+// never a decision, which is the interval's.
+std::string sigma_for_reading(const std::optional<Ival>& s) {
+  if (!s) return "undefined";
+  if (!std::isfinite(s->hi)) return ">= " + fmt::format("{:.3g}", s->lo);
+  const double mid = s->lo + (s->hi - s->lo) / 2, m = std::abs(mid);
+  if (m >= 100 && m < 1e6) return fmt::format("{:.0f}", mid);
+  return m >= 1e-3 && m < 100 ? fmt::format("{:#.3g}", mid) : fmt::format("{:.3g}", mid);
+}
+
+// One step's result: the certified enclosures and, with a policy, its cell.
+struct StepResult {
+  std::size_t index = 0;
+  std::string file;
+  LambdaMax lambda;
+  std::optional<Ival> sigma;
+  std::optional<policy::Classification> cell;
+};
+
+// The step as JSON: one element of --json's "steps", and the same object is its JSON Line.
+nlohmann::ordered_json step_json(const StepResult& r, const Ival& base, const std::optional<Classifier>& cls) {
+  nlohmann::ordered_json s;
+  s["index"] = r.index;
+  s["file"] = r.file;
+  s["name"] = step_name(r.file);
+  s["lambda_max"] = enclosure_json(r.lambda.value);
+  s["sigma"] = r.sigma ? enclosure_json(*r.sigma) : nlohmann::ordered_json("undefined");
+  s["sigma_reason"] = r.sigma ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(undefined_reason(base));
+  s["cell"] = nullptr;
+  if (r.cell) {
+    const nlohmann::ordered_json kj = policy::to_json(cls->policy, *r.cell);
+    for (const char* key : {"cell", "classification", "candidates", "partly_uncovered"}) s[key] = kj[key];
+  }
+  return s;
+}
+
+// "0  steps/step_0001.npy  sigma in [lo, hi]  cell: nominal  (lambda_max in [lo, hi])".
+std::string certified_line(const StepResult& r, const Ival& base, const std::optional<Classifier>& cls) {
+  std::string text = std::to_string(r.index) + "  " + r.file + "  sigma " + sigma_text(r.sigma, base);
+  const auto& k = r.cell;
+  if (k) text += "  cell: " + policy::describe(cls->policy, *k);
+  if (k && k->kind == policy::ClassKind::Ambiguous) {
+    text += " (candidates:";
+    for (std::size_t c : k->candidates) text += " " + cls->policy.cells[c].name;
+    text += k->partly_uncovered ? "; some states in no cell)" : ")";
+  }
+  return text + "  (lambda_max in " + num::to_text(r.lambda.value) + ")\n";
+}
+
+// "step_0001.npy  sigma 1.11  nominal": the file name, sigma rounded for reading, the cell.
+std::string readable_line(const StepResult& r, const std::optional<Classifier>& cls) {
+  std::string text = step_name(r.file) + "  sigma " + sigma_for_reading(r.sigma);
+  if (r.cell) text += "  " + policy::describe(cls->policy, *r.cell);
+  return text + "\n";
+}
+
+// Every step enclosed and classified, in order; the exit code combined over them.
+std::vector<StepResult> run_steps(const SigmaArgs& a, const std::vector<std::string>& files,
+                                  const std::optional<Classifier>& cls, const LambdaMax& base,
+                                  bool base_certain, int& code) {
+  std::vector<StepResult> out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    StepResult r{i, files[i], enclose_lambda_max(files[i], a.reading()), std::nullopt, std::nullopt};
+    require_same_d(files[i], r.lambda, a.base, base);
+    r.sigma = sigma_of(r.lambda.value, base.value);
+    if (cls) r.cell = policy::classify(cls->policy, cls->coord, possible_sigma(r.sigma, base.value), cls->fixed);
+    code = worse(code, step_exit(r.lambda.narrow, base_certain, r.cell));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 int run_sigma(const SigmaArgs& a) {
+  if (a.json && a.jsonl == "-") throw io::InputError("--jsonl", "-", "JSON Lines on stdout cannot go with --json");
   const std::optional<Classifier> cls = classifier_of(a);  // a bad policy fails before any work
-  const std::vector<std::string> steps = expand_steps(a.steps);
-  const Lambda base = enclose_lambda_max(a.base, a);
+  const std::vector<std::string> files = expand_steps(a.steps);
+  const LambdaMax base = enclose_lambda_max(a.base, a.reading());
   const bool base_certain = !base.value.contains_zero() || (base.value.lo == 0 && base.value.hi == 0);
+  int code = base.narrow ? kOk : kUndecided;
+  const std::vector<StepResult> steps = run_steps(a, files, cls, base, base_certain, code);
   nlohmann::ordered_json j;
   j["base"] = enclosure_json(base.value);
   j["base_file"] = a.base;
   j["policy"] = cls ? nlohmann::ordered_json(a.policy) : nlohmann::ordered_json(nullptr);
   j["steps"] = nlohmann::ordered_json::array();
-  std::string text = "lambda_base in " + num::to_text(base.value) + "  (" + a.base + ")\n";
-  int code = base.narrow ? kOk : kUndecided;
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    const Lambda step = enclose_lambda_max(steps[i], a);
-    require_same_d(steps[i], step, a, base);
-    const std::optional<Ival> sigma = sigma_of(step.value, base.value);
-    std::optional<policy::Classification> k;
-    if (cls) k = policy::classify(cls->policy, cls->coord, possible_sigma(sigma, base.value), cls->fixed);
-    code = worse(code, step_exit(step.narrow, base_certain, k));
-    nlohmann::ordered_json s;
-    s["index"] = i;
-    s["file"] = steps[i];
-    s["lambda_max"] = enclosure_json(step.value);
-    s["sigma"] = sigma ? enclosure_json(*sigma) : nlohmann::ordered_json("undefined");
-    s["sigma_reason"] = sigma ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(undefined_reason(base.value));
-    s["cell"] = nullptr;
-    if (k) {
-      const nlohmann::ordered_json kj = policy::to_json(cls->policy, *k);
-      for (const char* key : {"cell", "classification", "candidates", "partly_uncovered"}) s[key] = kj[key];
-    }
-    j["steps"].push_back(s);
-    text += std::to_string(i) + "  " + steps[i] + "  sigma " + sigma_text(sigma, base.value);
-    if (k) text += "  cell: " + policy::describe(cls->policy, *k);
-    if (k && k->kind == policy::ClassKind::Ambiguous) {
-      text += " (candidates:";
-      for (std::size_t c : k->candidates) text += " " + cls->policy.cells[c].name;
-      text += k->partly_uncovered ? "; some states in no cell)" : ")";
-    }
-    text += "  (lambda_max in " + num::to_text(step.value) + ")\n";
+  std::string text = "lambda_base in " + num::to_text(base.value) + "  (" + a.base + ")\n", readable, lines;
+  for (const StepResult& r : steps) {
+    j["steps"].push_back(step_json(r, base.value, cls));
+    lines += j["steps"].back().dump() + "\n";
+    text += certified_line(r, base.value, cls);
+    readable += readable_line(r, cls);
   }
+  text += readable;
   if (!base_certain) text += "lambda_base's enclosure contains 0 without being 0: sigma is not certified\n";
   if (!a.output.empty()) io::write_atomically(a.output, j.dump(2) + "\n");
-  std::cout << (a.json ? j.dump(2) + "\n" : text);
+  if (!a.jsonl.empty() && a.jsonl != "-") io::write_atomically(a.jsonl, lines);
+  std::cout << (a.jsonl == "-" ? lines : a.json ? j.dump(2) + "\n" : text);
   return code;
 }
 
@@ -237,7 +185,10 @@ void add_sigma(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "sigma",
       "Certified monitor sigma_t = lambda_1(F_t) / lambda_base per step, optionally classified "
-      "into a policy's cells (exit 0 decided, 1 a step in no cell, 3 undecided or ambiguous)");
+      "into a policy's cells (exit 0 decided, 1 a step in no cell, 3 undecided or ambiguous). "
+      "After the certified intervals, one line per step for reading: its file name, sigma "
+      "rounded to 3 significant digits and its cell. The rounded sigma is for reading only: "
+      "the cell and the exit code are decided from the certified interval");
   auto a = std::make_shared<SigmaArgs>();
   cmd->add_option("--base", a->base, "Reference matrix (or score matrix with --gram): lambda_base")->required();
   cmd->add_option("STEP", a->steps, "Step matrices, or directories of .npy / .csv steps (natural order)")
@@ -255,6 +206,11 @@ void add_sigma(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", a->json, "Print JSON on stdout");
   cmd->add_option("--output", a->output, "Also write the JSON result to this file (atomically)");
+  cmd->add_option("--jsonl", a->jsonl,
+                  "Also write one JSON object per step (JSON Lines: index, file, name, lambda_max, "
+                  "sigma as exact decimals, cell) to this file (atomically), or to stdout instead "
+                  "of the text with '-'")
+      ->default_str("none");
   cmd->callback([a, &exit_code] { exit_code = run_sigma(*a); });
 }
 

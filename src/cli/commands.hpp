@@ -24,6 +24,7 @@ void add_check(CLI::App& app, int& exit_code);
 void add_verify(CLI::App& app, int& exit_code);
 void add_partition(CLI::App& app, int& exit_code);
 void add_sigma(CLI::App& app, int& exit_code);
+void add_calibrate(CLI::App& app, int& exit_code);
 void add_quantize(CLI::App& app, int& exit_code);
 void add_scores(CLI::App& app, int& exit_code);
 void add_audit(CLI::App& app, int& exit_code);

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   add_verify(app, exit_code);
   add_partition(app, exit_code);
   add_sigma(app, exit_code);
+  add_calibrate(app, exit_code);
   add_quantize(app, exit_code);
   add_scores(app, exit_code);
   add_audit(app, exit_code);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "numeric/interval.hpp"
+#include "numeric/mp.hpp"
 
 namespace fim::monitor {
 
@@ -13,6 +14,17 @@ namespace fim::monitor {
 /// [a_i, b_i]: encloses the empirical q-quantile of the true values (proofs/inflation.md, Lemma 1).
 /// Requires 0 < q <= 1 and at least one enclosure.
 num::Ival quantile_enclosure(const std::vector<num::Ival>& values, double q);
+
+/// The rank k = max(1, ceil(q n)) of the empirical q-quantile of n values (Definition 1), with q
+/// the binary64 value given. Throws std::invalid_argument unless 0 < q <= 1 and n >= 1.
+std::size_t quantile_rank(std::size_t n, double q);
+/// The same rank for an exact rational q (a decimal as the user wrote it: q = 0.07, n = 100 gives
+/// 7, where the binary64 nearest 0.07 is slightly above it and gives 8).
+std::size_t quantile_rank(std::size_t n, const num::Rational& q);
+
+/// [a_(k), b_(k)], the k-th smallest lower end and the k-th smallest upper end: contains the k-th
+/// smallest true value (Lemma 1). Requires 1 <= k <= values.size(); throws std::invalid_argument.
+num::Ival order_statistic_enclosure(const std::vector<num::Ival>& values, std::size_t k);
 
 /// threshold_quantized / threshold_full, both positive enclosures: the interval quotient
 /// (outward rounding; Lemma 2). A full-precision threshold whose enclosure reaches 0 gives +inf.

@@ -140,6 +140,46 @@ run "$FIM" sigma --base "$tmp/gzero.npy" "$tmp/gref.npy" --gram
 grep -q "undefined (lambda_base = 0 exactly)" "$tmp/out" && [ "$(cat "$tmp/rc")" = 0 ] \
   && ok "--gram zero base: sigma undefined, lambda_base = 0 exactly" || bad "--gram zero base: exit $(cat "$tmp/rc") $(cat "$tmp/out")"
 
+echo "readable lines and JSON Lines"
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --policy "$POL/complete.json" --at bits=4 --at hyp=false --jsonl "$tmp/steps.jsonl"
+if [ "$(cat "$tmp/rc")" = 3 ] && /usr/bin/python3 - "$tmp/out" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+readable = [l for l in lines if l.startswith("step")]
+assert readable[0] == "step1.npy  sigma 0.500  watch", readable
+assert readable[1] in ("step2.npy  sigma 1.50  ambiguous", "step2.npy  sigma 1.50  alarm"), readable
+assert readable[2] == "step10.npy  sigma 2.00  alarm", readable
+assert any(l.startswith("0  ") and "sigma in [" in l for l in lines)  # the certified lines stay
+PY
+then ok "one readable line per step: file name, sigma to 3 digits, cell (sigma = 1.5 rounds to 1.50 and stays ambiguous)"
+else bad "readable lines (exit $(cat "$tmp/rc")): $(cat "$tmp/out")"; fi
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --policy "$POL/complete.json" --at bits=4 --at hyp=false --json
+if /usr/bin/python3 - "$tmp/steps.jsonl" "$tmp/out" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+steps = json.load(open(sys.argv[2]))["steps"]
+assert len(rows) == 3 and rows == steps, (rows, steps)
+assert [r["name"] for r in rows] == ["step1.npy", "step2.npy", "step10.npy"]
+assert [r["index"] for r in rows] == [0, 1, 2] and rows[2]["cell"] == "alarm"
+from fractions import Fraction as Q
+assert Q(rows[0]["sigma"]["lo"]) <= Q(1, 2) <= Q(rows[0]["sigma"]["hi"])
+PY
+then ok "--jsonl FILE: one object per step, equal to the --json steps, sigma as exact decimals"
+else bad "--jsonl FILE: $(head -c 400 "$tmp/steps.jsonl")"; fi
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps/step1.npy" "$tmp/steps/step10.npy" --jsonl -
+/usr/bin/python3 -c 'import json,sys; r=[json.loads(l) for l in open(sys.argv[1])]; assert [x["name"] for x in r]==["step1.npy","step10.npy"] and r[1]["cell"] is None, r' "$tmp/out" \
+  && [ "$(cat "$tmp/rc")" = 0 ] && ok "--jsonl -: JSON Lines on stdout instead of the text" || bad "--jsonl -: $(cat "$tmp/out")"
+run "$FIM" sigma --base "$tmp/zero3.npy" "$tmp/ref.npy" --jsonl -
+/usr/bin/python3 -c 'import json,sys; r=json.loads(open(sys.argv[1]).read()); assert r["sigma"]=="undefined" and r["sigma_reason"]=="lambda_base = 0 exactly", r' "$tmp/out" \
+  && ok "--jsonl: undefined sigma with its reason" || bad "--jsonl undefined: $(cat "$tmp/out")"
+run "$FIM" sigma --base "$tmp/zero3.npy" "$tmp/ref.npy"
+grep -q "^ref.npy  sigma undefined$" "$tmp/out" && ok "readable line of an undefined sigma" || bad "readable undefined: $(cat "$tmp/out")"
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --json --jsonl -
+[ "$(cat "$tmp/rc")" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" = 1 ] && ok "--json with --jsonl - refused: $(cat "$tmp/err")" \
+  || bad "--json --jsonl -: exit $(cat "$tmp/rc")"
+run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" "$tmp/missing.npy" --jsonl "$tmp/never.jsonl"
+[ "$(cat "$tmp/rc")" = 2 ] && [ ! -e "$tmp/never.jsonl" ] && ok "bad input: no JSON Lines file written" || bad "--jsonl on bad input"
+
 echo "shapes: a step with another d than the base, a 1-D score array"
 shape_refused() {  # shape_refused NAME WORD... -- ARGS: exit 2, every WORD on stderr, nothing written
   local name=$1; shift; local words=()
@@ -172,7 +212,8 @@ done
 run "$FIM" sigma --base "$tmp/ref.npy" "$tmp/steps" --output "$tmp/report.json"
 /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/report.json" && ok "--output writes the JSON" || bad "--output"
 run "$FIM" sigma --help
-[ "$(cat "$tmp/rc")" = 0 ] && grep -q -- "--gram" "$tmp/out" && ok "--help" || bad "--help"
+[ "$(cat "$tmp/rc")" = 0 ] && grep -q -- "--gram" "$tmp/out" && grep -q -- "--jsonl" "$tmp/out" && grep -q "for reading only" "$tmp/out" \
+  && ok "--help (says the rounded sigma is for reading only)" || bad "--help"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
