@@ -22,8 +22,7 @@ bool split_run(const std::string& shard) { return !shard.empty() || cluster::wor
 
 void refuse_split(bool applies, const std::string& shard, const std::string& option, const std::string& reason) {
   if (!applies || !split_run(shard)) return;
-  throw CLI::ValidationError(option, std::string(shard.empty() ? "cannot run across mpirun's ranks" : "cannot be combined with --shard") +
-                                         ": " + reason);
+  throw io::InputError(shard.empty() ? "mpirun" : "--shard " + shard, option, "cannot be split: " + reason);
 }
 
 namespace {
@@ -67,11 +66,11 @@ int run_sliced(const Sliced& s, const std::string& shard, const std::string& rep
                const std::function<int(const std::vector<report::SliceReport>&)>& merge) {
   if (shard.empty()) return run_ranks(s, merge);
   const auto spec = report::parse_shard(shard);
-  if (!spec) throw CLI::ValidationError("--shard", "expected I/N with integers 0 <= I < N, got '" + shard + "'");
+  if (!spec) throw io::InputError("--shard", "'" + shard + "'", "expected I/N with integers 0 <= I < N");
   if (cluster::world().size > 1)
-    throw CLI::ValidationError("--shard", "under mpirun the ranks split the " + s.unit_name + " themselves: give one or the other");
+    throw io::InputError("--shard " + shard, "mpirun", "the ranks split the " + s.unit_name + " themselves: give one or the other");
   if (report_dir.empty())
-    throw CLI::ValidationError("--shard", "needs --report DIR: the slice is written to DIR/slice.json for fimcheck merge");
+    throw io::InputError("--shard " + shard, "--report", "missing: the slice is written to DIR/slice.json for fimcheck merge");
   const report::SliceReport r = run_slice(s, *spec, false);
   report::write_slice(report_dir, r, version());
   std::cout << "slice " << shard << " of " << s.command << ": " << s.unit_name << " [" << r.range.begin << ", "

@@ -33,7 +33,7 @@ void add_shard_option(CLI::App& cmd, std::string& shard);
 bool split_run(const std::string& shard);
 
 /// Refuses --shard and mpirun's ranks for a mode that cannot be split faithfully: throws
-/// CLI::ValidationError naming `option` and the reason when `applies` and the run is split.
+/// io::InputError naming `option` and the reason when `applies` and the run is split.
 void refuse_split(bool applies, const std::string& shard, const std::string& option, const std::string& reason);
 
 /// Runs `s` split: with --shard I/N, that slice into report_dir/slice.json (report_dir empty: refused)

@@ -27,6 +27,7 @@ single() {
 # slices DIR N ARGS...: slices 0/N .. N-1/N into DIR/s0 .. DIR/sN-1 (each must exit 0).
 slices() {
   local dir=$1 n=$2; shift 2
+  mkdir -p "$dir"
   for ((i = 0; i < n; i++)); do
     "$FIM" "$@" --shard "$i/$n" --report "$dir/s$i" --jobs 1 > "$dir/s$i.out" 2> "$dir/s$i.err" \
       || bad "slice $i/$n of $*: exit $?: $(head -c 300 "$dir/s$i.err")"
@@ -97,11 +98,11 @@ for bad_shard in 3/3 -1/3 1/0 a/b 1 1/3/4 01/3 " 1/3"; do
 done
 [ -e "$tmp/x" ] && bad "a refused --shard wrote $tmp/x" || ok "no refused --shard wrote anything"
 expect_exit 2 "--shard without --report" "$FIM" check weyl --cases 10 --shard 0/2
-one_line "says why" "needs --report"
+one_line "says why" "--report: missing"
 expect_exit 2 "--shard with --search" "$FIM" check weyl --cases 10 --search --budget-evals 100 --shard 0/2 --report "$tmp/x"
-one_line "says why" "--search"
+one_line "says why" "--search: cannot be split"
 expect_exit 2 "--shard with --case" "$FIM" check weyl --case 3 --shard 0/2 --report "$tmp/x"
-one_line "says why" "--case"
+one_line "says why" "--case: cannot be split"
 s="$tmp/check_weyl"
 expect_exit 2 "merge with slice 2/3 missing" "$FIM" merge "$tmp/m1" "$s/s0" "$s/s1"
 one_line "names the missing slice" "slice 2/3 .*missing"

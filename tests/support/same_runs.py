@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """same_runs.py A B: two runs of fimcheck in folders A and B printed and wrote the same.
 
-Each folder holds a run's stdout in `out`, its exit code in `rc` (stderr in `err`, if kept, is
+Each folder holds a run's stdout in `out` (JSON with --json), its exit code in `rc` (stderr in `err`, if kept, is
 compared too) and its report folder `rep/`; each folder's own path, wherever a run printed it, reads
 as RUN. Compared: every file, JSON without its "seconds" keys, text with "N s)" timings masked,
 everything else (certificates are JSON without times; plots) byte for byte. Exit 0 when they agree,
@@ -21,7 +21,8 @@ def timeless(v):
 
 def normal(top, path):
     data = open(path, "rb").read().replace(top.encode(), b"RUN")  # where the run wrote
-    if path.endswith(".json"): return json.dumps(timeless(json.loads(data)))
+    if path.endswith(".json") or (path.endswith("out") and data.startswith(b"{")):  # --json prints JSON
+        return json.dumps(timeless(json.loads(data)))
     if path.endswith((".md", "out")): return re.sub(rb"[0-9][0-9.e+-]* s\)", b"T s)", data)
     return data
 
