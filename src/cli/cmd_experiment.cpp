@@ -104,8 +104,9 @@ int run_experiment(ExperimentArgs a) {
   for (const std::string& s : specs)  // bad SPECs fail before any work
     model::is_language_model_spec(s) ? void(model::parse_lm_spec(s)) : void(model::parse_spec(s));
   // Said before the run (minutes for the full one), also when stdout carries the JSON.
-  std::fprintf(stderr, "fimcheck: experiment inflation writes %s to %s/\n",
-               a.shard.empty() ? "report.md, report.json and plots" : "slice.json", a.report_dir.c_str());
+  if (cluster::world().root())  // one line for the run, not one per rank
+    std::fprintf(stderr, "fimcheck: experiment inflation writes %s to %s/\n",
+                 a.shard.empty() ? "report.md, report.json and plots" : "slice.json", a.report_dir.c_str());
   const bool tty = isatty(STDERR_FILENO);
   // Every model's trajectories `in` and `away`, with a progress line per model and precision.
   const auto trajectories = [&](Range in, Range away) {
@@ -124,8 +125,8 @@ int run_experiment(ExperimentArgs a) {
                      const auto [in, away] = trajectory_ranges(o, range);
                      return report::trajectories_json(trajectories(in, away));
                    }};
-    const std::string dir = a.report_given ? a.report_dir : "";
-    return run_sliced(s, a.shard, dir, [dir](const auto& slices) { return merge_experiment(slices, dir); });
+    const std::string dir = a.report_dir;  // --report's default is for a whole run, not for a slice
+    return run_sliced(s, a.shard, a.report_given ? dir : "", [dir](const auto& slices) { return merge_experiment(slices, dir); });
   }
   std::vector<ModelInflation> results;
   for (const ModelTrajectories& m : trajectories({0, o.trajectories}, {0, o.ood_trajectories}))

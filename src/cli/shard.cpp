@@ -62,19 +62,19 @@ int run_ranks(const Sliced& s, const std::function<int(const std::vector<report:
 
 }  // namespace
 
-int run_sliced(const Sliced& s, const std::string& shard, const std::string& report_dir,
+int run_sliced(const Sliced& s, const std::string& shard, const std::string& slice_dir,
                const std::function<int(const std::vector<report::SliceReport>&)>& merge) {
   if (shard.empty()) return run_ranks(s, merge);
   const auto spec = report::parse_shard(shard);
   if (!spec) throw io::InputError("--shard", "'" + shard + "'", "expected I/N with integers 0 <= I < N");
   if (cluster::world().size > 1)
     throw io::InputError("--shard " + shard, "mpirun", "the ranks split the " + s.unit_name + " themselves: give one or the other");
-  if (report_dir.empty())
+  if (slice_dir.empty())
     throw io::InputError("--shard " + shard, "--report", "missing: the slice is written to DIR/slice.json for fimcheck merge");
   const report::SliceReport r = run_slice(s, *spec, false);
-  report::write_slice(report_dir, r, version());
+  report::write_slice(slice_dir, r, version());
   std::cout << "slice " << shard << " of " << s.command << ": " << s.unit_name << " [" << r.range.begin << ", "
-            << r.range.end << ") of " << s.units << " written to " << report_dir
+            << r.range.end << ") of " << s.units << " written to " << slice_dir
             << "/slice.json; fimcheck merge OUT_DIR SLICE_DIR... writes the run's report\n";
   return kOk;
 }

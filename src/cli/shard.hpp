@@ -36,10 +36,10 @@ bool split_run(const std::string& shard);
 /// io::InputError naming `option` and the reason when `applies` and the run is split.
 void refuse_split(bool applies, const std::string& shard, const std::string& option, const std::string& reason);
 
-/// Runs `s` split: with --shard I/N, that slice into report_dir/slice.json (report_dir empty: refused)
+/// Runs `s` split: with --shard I/N, that slice into slice_dir/slice.json (slice_dir empty: refused)
 /// with one line printed, exit 0; under mpirun, this rank's slice, gathered on rank 0, which merges
 /// them with `merge` (whose exit code it returns; 2 naming the rank when one failed).
-int run_sliced(const Sliced& s, const std::string& shard, const std::string& report_dir,
+int run_sliced(const Sliced& s, const std::string& shard, const std::string& slice_dir,
                const std::function<int(const std::vector<report::SliceReport>&)>& merge);
 
 /// The merge of each sliceable command: from the slices of one whole run (report::whole_run),

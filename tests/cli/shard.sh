@@ -146,6 +146,19 @@ if command -v mpirun > /dev/null && ldd "$FIM" | grep -q libmpi; then
       else bad "$name: $why: $(head -c 300 "$d.err")"; fi
     done
   done
+  E="experiment inflation --models logistic:d_in=8,n=256,seed=3 --trajectories 5 --ood-trajectories 2 --steps 4 --window 8 --bits 4,8"
+  d="$tmp/mpi2/experiment"
+  mkdir -p "$d"
+  mpi 2 "$FIM" $E --report "$d/rep" > "$d/out" 2> "$d.err"
+  echo $? > "$d/rc"
+  if why=$(same "$tmp/experiment_inflation__one_model/one" "$d" 2>&1); then ok "mpirun -np 2 fimcheck $E = one process"
+  else bad "mpirun -np 2 fimcheck $E: $why: $(head -c 300 "$d.err")"; fi
+  # Ranks started with different arguments (mpirun's A : B form): rank 0 refuses the foreign rank's
+  # slice, naming it, and no rank is left waiting (timeout: a guard against a hang, not a measurement).
+  expect_exit 2 "ranks of different runs are refused" timeout 300 mpirun --allow-run-as-root --oversubscribe \
+    -np 1 "$FIM" check weyl --cases 20 --seed 1 : -np 1 "$FIM" check weyl --cases 20 --seed 2
+  grep -q "rank 1: slice 1/2: is from a different run than rank 0 (argument 'seed' differs)" "$tmp/err" \
+    && ok "  rank 0 names rank 1 and the argument" || bad "  stderr: $(head -c 300 "$tmp/err")"
   expect_exit 2 "mpirun with --shard is refused" mpi 2 "$FIM" check weyl --cases 10 --shard 0/2 --report "$tmp/x"
 else
   echo "  skip mpirun: $(command -v mpirun > /dev/null && echo "fimcheck was built without OpenMPI" || echo "no mpirun")"
