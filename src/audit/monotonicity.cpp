@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "fim/enclose_fim.hpp"
 #include "fim/grammar.hpp"
@@ -239,10 +240,14 @@ std::vector<Piece> pieces_of(int paths, const AuditOptions& o) {
 
 }  // namespace
 
-// The directions are drawn first, in path order, from the one seeded generator; every piece is then
-// a function of its path and index alone, decided on o.jobs threads into its own slot, and the
-// findings are made from the slots in path order: the audit does not depend on the number of jobs.
-Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std::function<void(int, int)>& progress) {
+int path_count(const AuditOptions& o) { return o.kind == PathKind::mixture ? 1 : o.paths; }
+
+// The directions are drawn first, in path order, from the one seeded generator (those of paths
+// before `begin` too, so that path p is the same in every slice); every piece is then a function of
+// its path and index alone, decided on o.jobs threads into its own slot: the enclosures do not
+// depend on the number of jobs or on the slice.
+Audit enclose_paths(const model::Model& m, const AuditOptions& o, int begin, int end,
+                    const std::function<void(int, int)>& progress) {
   Audit a{m.spec.text(), Ival::entire(), Ival::entire(), {}};
   model::Rng rng(o.seed);
   Path path{m, model::label_plan(m, model::FisherMode::expected), model::cast<Ival>(std::span<const double>(m.theta)),
@@ -257,14 +262,16 @@ Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std
     path.g_ref = model::score_matrix<Ival>(m.arch, path.theta, path.x, path.plan);
     path.g_ood = model::score_matrix<Ival>(m.arch, path.theta, path.ood, path.plan);
   }
-  const int count = o.kind == PathKind::mixture ? 1 : o.paths;
+  const int count = end - begin;
   const double t_max = o.kind == PathKind::mixture ? 1.0 : o.t_max;
   std::vector<Path> paths(static_cast<std::size_t>(count), path);
   a.paths.resize(static_cast<std::size_t>(count));
-  for (int p = 0; p < count; ++p) {
-    PathAudit& pa = a.paths[static_cast<std::size_t>(p)];
+  for (int p = 0; p < end; ++p) {
+    if (o.kind == PathKind::direction && !o.direction && p < begin) (void)rng.unit_vector(path.x.cols);
+    if (p < begin) continue;
+    PathAudit& pa = a.paths[static_cast<std::size_t>(p - begin)];
     if (o.kind == PathKind::direction) {
-      paths[static_cast<std::size_t>(p)].u = o.direction ? *o.direction : rng.unit_vector(path.x.cols);
+      paths[static_cast<std::size_t>(p - begin)].u = o.direction ? *o.direction : rng.unit_vector(path.x.cols);
       pa.description = o.direction ? "x(t) = x + t u, u given" : "x(t) = x + t u, u random unit #" + std::to_string(p + 1);
     } else {
       pa.description = "(1 - t) F_ref + t F_ood, F_ood at x + 3 w (w random unit per input)";
@@ -287,11 +294,31 @@ Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std
       pa.continuous[k] = {rayleigh_lower(at.scores(span), top_direction(at.scores(Ival(pa.t[k])))), at.nondecreasing_on(span)};
     }
   }, [&](int done) { if (progress) progress(done, total); });
+  return a;
+}
+
+void decide_audit(Audit& a) {
   a.lambda_base = a.paths.front().lambda.front();
   for (PathAudit& pa : a.paths) {
     decide_grid(pa);
     decide_conclusion(pa, a.lambda_base);
   }
+}
+
+Audit join_paths(const std::vector<Audit>& slices) {
+  Audit a = slices.front();
+  a.paths.clear();
+  for (const Audit& s : slices) {
+    if (s.spec != a.spec) throw std::invalid_argument("slices of audits of different models: " + s.spec + ", " + a.spec);
+    a.paths.insert(a.paths.end(), s.paths.begin(), s.paths.end());
+  }
+  if (a.paths.empty()) throw std::invalid_argument("an audit without paths");
+  return a;
+}
+
+Audit audit_monotonicity(const model::Model& m, const AuditOptions& o, const std::function<void(int, int)>& progress) {
+  Audit a = enclose_paths(m, o, 0, path_count(o), progress);
+  decide_audit(a);
   return a;
 }
 

@@ -84,6 +84,22 @@ struct Audit {
 Audit audit_monotonicity(const model::Model& m, const AuditOptions& o,
                          const std::function<void(int, int)>& progress = {});
 
+/// The number of paths of an audit with options o (a mixture audit has one).
+int path_count(const AuditOptions& o);
+
+/// The enclosures of paths [begin, end) of the audit of m (a slice of it; path p is the same in
+/// every slice), on o.jobs threads; nothing decided yet (decide_audit), lambda_base not set.
+Audit enclose_paths(const model::Model& m, const AuditOptions& o, int begin, int end,
+                    const std::function<void(int, int)>& progress = {});
+
+/// The slices' enclosed paths in slice order, as one audit (to decide); throws
+/// std::invalid_argument when they are of different models or have no path at all.
+Audit join_paths(const std::vector<Audit>& slices);
+
+/// The findings of an audit whose paths are all enclosed (enclose_paths of every path, or the
+/// slices' paths concatenated in order): lambda_base from path 1 at t = 0, then each path decided.
+void decide_audit(Audit& a);
+
 /// The finding on the hypothesis from the grid enclosures (Lemma 1) and the right derivative at 0
 /// (Lemma 5), filling witness, first_drop and overlapping.
 void decide_grid(PathAudit& p);

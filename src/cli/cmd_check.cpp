@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
+#include "cli/shard.hpp"
+#include "io/matrix_io.hpp"
 #include "expr/bound_expr.hpp"
 #include "claims/eigen_inequality.hpp"
 #include "claims/claim.hpp"
@@ -17,6 +19,7 @@
 #include "numeric/parallel.hpp"
 #include "io/atomic_file.hpp"
 #include "report/check_report.hpp"
+#include "report/run_json.hpp"
 #include "search/best_constant.hpp"
 #include "search/run.hpp"
 
@@ -30,6 +33,7 @@ struct CheckArgs {
   int cases = 200, max_bits = 4096, only_case = -1, jobs = num::all_cores();
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false, best_constant = false;
+  std::string shard;  // --shard I/N
   double budget = 30;
   long budget_evals = 0;
 };
@@ -138,10 +142,17 @@ int run_best_constant(const CheckArgs& a) {
   return kOk;
 }
 
-int run_check(CheckArgs a) {
-  if (a.noise == "M3") return run_m3(a);
-  if (a.best_constant) return run_best_constant(a);
-  std::unique_ptr<claims::Claim> owned;
+// What a run of generated cases decides: the claim, its variant and the run's options.
+struct Plan {
+  std::unique_ptr<claims::Claim> owned;  // a claim made for --bound
+  const claims::Claim* claim = nullptr;
+  claims::Variant variant;
+  search::RunOptions o;
+};
+
+// The claim that CLAIM, --bound and --noise name (--bound makes one, kept in `owned`, and selects
+// its variant "conjectured"); throws CLI::ValidationError when there is none.
+const claims::Claim* claim_of(CheckArgs& a, std::unique_ptr<claims::Claim>& owned) {
   if (!a.bound.empty()) {
     owned = with_bound(a);
     a.variant = "conjectured";
@@ -152,17 +163,19 @@ int run_check(CheckArgs a) {
                                : a.noise == "M2" ? &claims::genericity_m2_claim()
                                                  : claims::find_claim(a.claim);
   if (!claim) throw CLI::ValidationError("CLAIM", "unknown claim '" + a.claim + "'");
-  if (a.list_variants) {
-    for (const auto& v : claim->variants())
-      std::cout << v.name << (v.proved ? "  (as stated)" : "  (false variant)") << "\n    "
-                << v.statement << "\n";
-    return kOk;
-  }
-  const auto variant = claims::find_variant(*claim, a.variant);
+  return claim;
+}
+
+// The plan of a run of generated cases; throws CLI::ValidationError on a bad combination.
+Plan plan_of(CheckArgs& a) {
+  Plan p;
+  p.claim = claim_of(a, p.owned);
+  const auto variant = claims::find_variant(*p.claim, a.variant);
   if (!variant)
     throw CLI::ValidationError("--variant", "unknown variant '" + a.variant + "' of " + a.claim +
                                                 " (see --list-variants)");
-  search::RunOptions o;
+  p.variant = *variant;
+  search::RunOptions& o = p.o;
   o.variant = a.variant;
   o.bound = a.bound;
   o.noise = a.noise;
@@ -175,16 +188,13 @@ int run_check(CheckArgs a) {
   o.family = search::parse_family(a.family);
   o.precision.max_bits = a.max_bits;
   if (a.only_case >= 0) o.only_case = a.only_case;
-  if (isatty(STDERR_FILENO))
-    o.progress = [](int done, int total) {
-      std::fprintf(stderr, "\r%d / %d cases", done, total);
-      if (done == total) std::fprintf(stderr, "\n");
-    };
-  if (a.search && !claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(2, 2), Eigen::MatrixXd::Zero(2, 2)}, o.variant))
-    throw CLI::ValidationError("--search", "this claim has no margin for the targeted search");
-  const search::RunResult r = search::run_cases(*claim, o);
-  const nlohmann::json report = report::check_report(*claim, *variant, o, r);
-  if (!a.report_dir.empty()) report::write_check_report(a.report_dir, *claim, report, r);
+  return p;
+}
+
+// Writes the report of r (with --report), prints it, and returns the run's exit code.
+int report_run(const CheckArgs& a, const Plan& p, const search::RunResult& r) {
+  const nlohmann::json report = report::check_report(*p.claim, p.variant, p.o, r);
+  if (!a.report_dir.empty()) report::write_check_report(a.report_dir, *p.claim, report, r);
   if (a.json) std::cout << report.dump(2) << "\n";
   else {
     std::cout << report::check_summary(report) << "\n";
@@ -212,6 +222,73 @@ int run_check(CheckArgs a) {
   return r.count(claims::Verdict::Undecided) > 0 ? kUndecided : kOk;
 }
 
+// The arguments a slice of check records: all that change what the run decides, prints or writes
+// (not --jobs, --shard, --report); merge_check rebuilds the run from them.
+nlohmann::json slice_arguments(const CheckArgs& a) {
+  return {{"claim", a.claim}, {"variant", a.variant}, {"bound", a.bound}, {"noise", a.noise}, {"seed", a.seed},
+          {"cases", a.cases}, {"dim", a.dim}, {"family", a.family}, {"max_bits", a.max_bits}, {"json", a.json}};
+}
+
+CheckArgs from_slice_arguments(const nlohmann::json& j) {
+  CheckArgs a;
+  try {
+    a.claim = j.at("claim").get<std::string>();
+    a.variant = j.at("variant").get<std::string>();
+    a.bound = j.at("bound").get<std::string>();
+    a.noise = j.at("noise").get<std::string>();
+    a.seed = j.at("seed").get<std::uint64_t>();
+    a.cases = j.at("cases").get<int>();
+    a.dim = j.at("dim").get<std::string>();
+    a.family = j.at("family").get<std::string>();
+    a.max_bits = j.at("max_bits").get<int>();
+    a.json = j.at("json").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    throw io::InputError("slice", "arguments", std::string("malformed arguments of check: ") + e.what());
+  }
+  return a;
+}
+
+// The modes of check that are no run of independent generated cases refuse to be split.
+void refuse_unsliceable(const CheckArgs& a) {
+  refuse_split(a.noise == "M3", a.shard, "--noise M3", "it checks one model and one quantizer, not generated cases");
+  refuse_split(a.best_constant, a.shard, "--best-constant", "its search is one sequence of evaluations");
+  refuse_split(a.search, a.shard, "--search",
+               "the targeted search runs once, after all cases, and only when none was a counterexample");
+  refuse_split(a.only_case >= 0, a.shard, "--case", "it runs one case");
+}
+
+int run_check(CheckArgs a) {
+  refuse_unsliceable(a);
+  if (a.noise == "M3") return run_m3(a);
+  if (a.best_constant) return run_best_constant(a);
+  if (a.list_variants) {
+    std::unique_ptr<claims::Claim> owned;
+    for (const auto& v : claim_of(a, owned)->variants())
+      std::cout << v.name << (v.proved ? "  (as stated)" : "  (false variant)") << "\n    "
+                << v.statement << "\n";
+    return kOk;
+  }
+  Plan p = plan_of(a);
+  if (isatty(STDERR_FILENO))
+    p.o.progress = [](int done, int total) {
+      std::fprintf(stderr, "\r%d / %d cases", done, total);
+      if (done == total) std::fprintf(stderr, "\n");
+    };
+  if (a.search && !p.claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(2, 2), Eigen::MatrixXd::Zero(2, 2)}, p.o.variant))
+    throw CLI::ValidationError("--search", "this claim has no margin for the targeted search");
+  if (split_run(a.shard)) {
+    const Sliced s{"check", slice_arguments(a), a.cases, "cases", [&](cluster::Slice range) {
+                     search::RunOptions o = p.o;
+                     o.slice_begin = static_cast<int>(range.begin);
+                     o.slice_end = static_cast<int>(range.end);
+                     return report::run_result_json(search::run_cases(*p.claim, o));
+                   }};
+    const std::string report_dir = a.report_dir;
+    return run_sliced(s, a.shard, report_dir, [report_dir](const auto& slices) { return merge_check(slices, report_dir); });
+  }
+  return report_run(a, p, search::run_cases(*p.claim, p.o));
+}
+
 // "weyl | directional | ..." from the registry, so that --help lists every claim there is.
 std::string claim_names() {
   std::string names;
@@ -220,6 +297,15 @@ std::string claim_names() {
 }
 
 }  // namespace
+
+int merge_check(const std::vector<report::SliceReport>& slices, const std::string& out_dir) {
+  CheckArgs a = from_slice_arguments(slices.front().arguments);
+  a.report_dir = out_dir;
+  const Plan p = plan_of(a);
+  std::vector<search::RunResult> results;
+  for (const report::SliceReport& s : slices) results.push_back(report::run_result_from_json(s.result));
+  return report_run(a, p, search::merge_runs(results, p.o));
+}
 
 void add_check(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("check", "Property-test a claim: " + claim_names());
@@ -236,6 +322,7 @@ void add_check(CLI::App& app, int& exit_code) {
       ->default_str("")
       ->check(CLI::NonNegativeNumber);
   add_jobs_option(*cmd, a->jobs, "cases");
+  add_shard_option(*cmd, a->shard);
   cmd->add_option("--max-bits", a->max_bits, "Highest precision to escalate to")
       ->check(CLI::Range(53, 4096));
   cmd->add_option("--bound", a->bound,

@@ -29,5 +29,6 @@ void add_quantize(CLI::App& app, int& exit_code);
 void add_scores(CLI::App& app, int& exit_code);
 void add_audit(CLI::App& app, int& exit_code);
 void add_experiment(CLI::App& app, int& exit_code);
+void add_merge(CLI::App& app, int& exit_code);
 
 }  // namespace fim::cli

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   add_scores(app, exit_code);
   add_audit(app, exit_code);
   add_experiment(app, exit_code);
+  add_merge(app, exit_code);
   add_demo(app, exit_code);
   if (const int refused = refuse_unknown_command(app, argc, argv); refused >= 0) return refused;
   try {

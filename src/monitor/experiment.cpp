@@ -10,6 +10,8 @@
 #include "fim/spec.hpp"
 #include "numeric/parallel.hpp"
 
+#include <stdexcept>
+
 namespace fim::monitor {
 namespace {
 
@@ -59,53 +61,100 @@ std::vector<std::vector<double>> midpoints(const std::vector<std::vector<Ival>>&
 
 }  // namespace
 
-ModelInflation run_model(const std::string& spec, const InflationOptions& o,
-                         const std::function<void(const std::string&)>& progress) {
+ModelTrajectories run_trajectories(const std::string& spec, const InflationOptions& o, Range in, Range away,
+                                   const std::function<void(const std::string&)>& progress) {
   const bool language = model::is_language_model_spec(spec);
   const model::Model trained = language ? model::Model{} : model::build_model(model::parse_spec(spec));
   const auto m = language ? model::monitored_language_model(spec, o.reference) : model::monitored_network(trained, o.reference);
-  ModelInflation r;
+  ModelTrajectories r;
   r.spec = m->spec();
   r.labels = m->labels();
   std::vector<int> precisions = {0};  // 0: full precision
   precisions.insert(precisions.end(), o.bits.begin(), o.bits.end());
-  std::vector<std::vector<std::vector<Ival>>> lambdas, ood;  // [precision][trajectory][step]
   for (int bits : precisions) {
     const std::vector<double> theta = bits == 0 ? m->theta() : model::quantized_theta(*m, bits, o.group_size);
-    PrecisionResult p;
+    PrecisionTrajectories p;
     p.bits = bits;
     p.lambda_base = lambda_of(m->reference_scores(theta));
-    std::vector<std::vector<Ival>> per(o.trajectories);
-    num::parallel_for(0, o.trajectories, o.jobs, [&](int j) { per[j] = trajectory_lambdas(*m, theta, o.seed + j, o, false); });
-    std::vector<std::vector<Ival>> away(o.ood_trajectories);
-    num::parallel_for(0, o.ood_trajectories, o.jobs, [&](int j) { away[j] = trajectory_lambdas(*m, theta, o.seed + 1000003 + j, o, true); });
-    p.ood_trace = away.empty() ? std::vector<Ival>{} : away.front();
-    p.id_trace = per.front();
-    lambdas.push_back(std::move(per));
-    ood.push_back(std::move(away));
+    p.in.resize(static_cast<std::size_t>(in.end - in.begin));
+    num::parallel_for(in.begin, in.end, o.jobs, [&](int j) {
+      p.in[static_cast<std::size_t>(j - in.begin)] = trajectory_lambdas(*m, theta, o.seed + j, o, false);
+    });
+    p.away.resize(static_cast<std::size_t>(away.end - away.begin));
+    num::parallel_for(away.begin, away.end, o.jobs, [&](int j) {
+      p.away[static_cast<std::size_t>(j - away.begin)] = trajectory_lambdas(*m, theta, o.seed + 1000003 + j, o, true);
+    });
     r.precisions.push_back(std::move(p));
     if (progress) progress(r.spec + (bits == 0 ? ": full precision" : ": " + std::to_string(bits) + " bits"));
   }
+  return r;
+}
+
+ModelInflation conclude(const ModelTrajectories& t, const InflationOptions& o) {
+  ModelInflation r;
+  r.spec = t.spec;
+  r.labels = t.labels;
+  for (const PrecisionTrajectories& q : t.precisions) {
+    PrecisionResult p;
+    p.bits = q.bits;
+    p.lambda_base = q.lambda_base;
+    p.ood_trace = q.away.empty() ? std::vector<Ival>{} : q.away.front();
+    p.id_trace = q.in.front();
+    r.precisions.push_back(std::move(p));
+  }
   const Ival base_fp = r.precisions.front().lambda_base;
-  for (std::size_t k = 0; k < precisions.size(); ++k) {
+  for (std::size_t k = 0; k < r.precisions.size(); ++k) {
     PrecisionResult& p = r.precisions[k];
-    p.threshold = quantile_enclosure(divide_all(lambdas[k], p.lambda_base), o.quantile);
-    p.threshold_shared = quantile_enclosure(divide_all(lambdas[k], base_fp), o.quantile);
+    const PrecisionTrajectories& q = t.precisions[k];
+    p.threshold = quantile_enclosure(divide_all(q.in, p.lambda_base), o.quantile);
+    p.threshold_shared = quantile_enclosure(divide_all(q.in, base_fp), o.quantile);
     if (o.ood_trajectories > 0) {  // Lemma 3 with the threshold 1: sigma_t > 1 iff lambda_1(F_t) > lambda_base
-      p.ood_elevation = exceedance_rate(divide_all(ood[k], p.lambda_base), Ival(1.0));
-      p.ood_elevation_shared = exceedance_rate(divide_all(ood[k], base_fp), Ival(1.0));
+      p.ood_elevation = exceedance_rate(divide_all(q.away, p.lambda_base), Ival(1.0));
+      p.ood_elevation_shared = exceedance_rate(divide_all(q.away, base_fp), Ival(1.0));
     }
   }
   const PrecisionResult& fp = r.precisions.front();
-  for (std::size_t k = 1; k < precisions.size(); ++k) {
+  for (std::size_t k = 1; k < r.precisions.size(); ++k) {
     PrecisionResult& p = r.precisions[k];
+    const PrecisionTrajectories& q = t.precisions[k];
     p.inflation = inflation_enclosure(p.threshold, fp.threshold);
     p.inflation_shared = inflation_enclosure(p.threshold_shared, fp.threshold);
-    p.false_alarm = exceedance_rate(divide_all(lambdas[k], base_fp), fp.threshold);
-    p.bootstrap = bootstrap_inflation(midpoints(lambdas[k], p.lambda_base), midpoints(lambdas[0], fp.lambda_base),
-                                              o.quantile, o.bootstrap, o.seed);
+    p.false_alarm = exceedance_rate(divide_all(q.in, base_fp), fp.threshold);
+    p.bootstrap = bootstrap_inflation(midpoints(q.in, p.lambda_base), midpoints(t.precisions[0].in, fp.lambda_base),
+                                      o.quantile, o.bootstrap, o.seed);
   }
   return r;
+}
+
+std::vector<ModelTrajectories> join_trajectories(const std::vector<std::vector<ModelTrajectories>>& slices) {
+  std::vector<ModelTrajectories> all = slices.front();
+  for (auto& m : all)
+    for (auto& p : m.precisions) p.in.clear(), p.away.clear();
+  for (const auto& slice : slices) {
+    if (slice.size() != all.size()) throw std::invalid_argument("slices of experiments with different models");
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      ModelTrajectories& m = all[k];
+      const ModelTrajectories& s = slice[k];
+      if (s.spec != m.spec || s.precisions.size() != m.precisions.size())
+        throw std::invalid_argument("slices of experiments with different models: " + s.spec + ", " + m.spec);
+      for (std::size_t b = 0; b < m.precisions.size(); ++b) {
+        PrecisionTrajectories& p = m.precisions[b];
+        const PrecisionTrajectories& q = s.precisions[b];
+        // the same model and quantizer in every slice: the same enclosure, bit for bit
+        if (q.bits != p.bits || q.lambda_base.lo != p.lambda_base.lo || q.lambda_base.hi != p.lambda_base.hi)
+          throw std::invalid_argument("slices disagree on lambda_base of " + m.spec + " at bits " + std::to_string(p.bits) +
+                                      ": they were not computed alike");
+        p.in.insert(p.in.end(), q.in.begin(), q.in.end());
+        p.away.insert(p.away.end(), q.away.begin(), q.away.end());
+      }
+    }
+  }
+  return all;
+}
+
+ModelInflation run_model(const std::string& spec, const InflationOptions& o,
+                         const std::function<void(const std::string&)>& progress) {
+  return conclude(run_trajectories(spec, o, {0, o.trajectories}, {0, o.ood_trajectories}, progress), o);
 }
 
 std::string base_direction(const Ival& quantized, const Ival& full) {

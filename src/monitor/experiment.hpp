@@ -49,6 +49,37 @@ std::vector<std::string> quick_models();
 /// o reduced for --quick (few trajectories and steps, bits 4 and 8).
 InflationOptions quick_options(InflationOptions o);
 
+/// The certified lambda_1(F_t) of some trajectories of one model at one precision: in-distribution
+/// trajectories `in` and out-of-distribution ones `away`, each [trajectory][step], for the
+/// trajectories of a Range (all of them, or a slice's).
+struct PrecisionTrajectories {
+  int bits = 0;  // 0: full precision
+  num::Ival lambda_base;
+  std::vector<std::vector<num::Ival>> in, away;
+};
+struct ModelTrajectories {
+  std::string spec, labels;
+  std::vector<PrecisionTrajectories> precisions;  // full precision first, then o.bits in order
+};
+/// Trajectories [begin, end) (trajectory j is seeded by o.seed + j alone: the same in every slice).
+struct Range {
+  int begin = 0, end = 0;
+};
+
+/// Trains the model of `spec` and runs the in-distribution trajectories `in` and the
+/// out-of-distribution trajectories `away` at full precision and each bit width.
+ModelTrajectories run_trajectories(const std::string& spec, const InflationOptions& o, Range in, Range away,
+                                   const std::function<void(const std::string&)>& progress = {});
+
+/// The thresholds, inflations, rates and bootstrap interval from every trajectory of a model
+/// (those of run_trajectories over all of them, or the slices' concatenated in order).
+ModelInflation conclude(const ModelTrajectories& t, const InflationOptions& o);
+
+/// Every model's trajectories from the slices' (each a run_trajectories per model over one slice of
+/// the trajectories), concatenated in slice order; throws std::invalid_argument when the slices are
+/// of different models or their lambda_base differ (they are computed alike in every slice).
+std::vector<ModelTrajectories> join_trajectories(const std::vector<std::vector<ModelTrajectories>>& slices);
+
 /// Trains the model of `spec`, runs every trajectory at full precision and each bit width.
 ModelInflation run_model(const std::string& spec, const InflationOptions& o,
                          const std::function<void(const std::string&)>& progress = {});

@@ -66,8 +66,8 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
   const auto gen = cases(o.family, o.dim_lo, o.dim_hi, claim.diagonal_a());
-  const int first = o.only_case.value_or(0);
-  const int last = o.only_case ? first + 1 : o.cases;
+  const int first = o.only_case.value_or(o.slice_begin);
+  const int last = o.only_case ? first + 1 : o.slice_end >= 0 ? o.slice_end : o.cases;
   std::vector<Outcome> outcomes;
   for (int lo = first; lo < last; lo += kRound) {
     const int hi = std::min(last, lo + kRound);
@@ -79,7 +79,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
       if (!o.only_case) out.evidence = out.certificate = nullptr;  // not counted; a shrunk case gets its own
       outcomes[static_cast<std::size_t>(k - lo)] = std::move(out);
     }, done);
-    std::vector<int> to_shrink;  // the first max_counterexamples VIOLATED cases of the run
+    std::vector<int> to_shrink;  // the first max_counterexamples VIOLATED cases of the run (or slice)
     for (int k = lo; k < hi; ++k) {
       const Outcome& out = outcomes[static_cast<std::size_t>(k - lo)];
       tally(r, k, out, o);
@@ -104,6 +104,23 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
     if (sr.counterexample) r.counterexamples.push_back(*sr.counterexample);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+RunResult merge_runs(const std::vector<RunResult>& slices, const RunOptions& o) {
+  RunResult r;
+  for (const RunResult& s : slices) {
+    for (std::size_t v = 0; v < r.counts.size(); ++v) r.counts[v] += s.counts[v];
+    r.tightness.insert(r.tightness.end(), s.tightness.begin(), s.tightness.end());
+    r.tightness_points.insert(r.tightness_points.end(), s.tightness_points.begin(), s.tightness_points.end());
+    for (const Counterexample& cx : s.counterexamples)
+      if (static_cast<int>(r.counterexamples.size()) < o.max_counterexamples) r.counterexamples.push_back(cx);
+    r.undecided.insert(r.undecided.end(), s.undecided.begin(), s.undecided.end());
+    for (const auto& [why, n] : s.hypothesis_failures) r.hypothesis_failures[why] += n;
+    for (const auto& [scope, n] : s.holds_scopes) r.holds_scopes[scope] += n;
+    r.rungs.add(s.rungs);
+    r.seconds += s.seconds;
+  }
   return r;
 }
 

@@ -22,6 +22,7 @@ struct RunOptions {
   Family family = Family::All;
   linalg::Precision precision{4096};  // small cases: the 4096-bit rung is cheap and settles ties
   std::optional<int> only_case;            // --case K: run that case alone
+  int slice_begin = 0, slice_end = -1;     // a slice of a run (--shard, mpirun): cases [begin, end); -1: cases
   int max_counterexamples = 5;             // shrunk and reported in full
   std::string bound;                       // --bound EXPR, repeated in reproducing commands
   std::string noise;                       // --noise M1|M2 (genericity), repeated likewise
@@ -62,6 +63,12 @@ struct RunResult {
 /// Decides `options.cases` cases of `claim` (or the one case `only_case`) on `options.jobs` threads;
 /// the result does not depend on the number of jobs.
 RunResult run_cases(const claims::Claim& claim, const RunOptions& options);
+
+/// The result of the whole run from the results of its slices, in case order (each from
+/// run_cases with slice_begin/slice_end, together covering [0, cases) once): counts and lists
+/// concatenated, and the first `max_counterexamples` counterexamples of the run, which are among
+/// the first of their slices. The run's time is the slices' sum.
+RunResult merge_runs(const std::vector<RunResult>& slices, const RunOptions& options);
 
 /// Greedy shrinking: moves to the first smaller case that is still certified VIOLATED, until none
 /// is (at most `budget` checks). Every accepted step is re-certified, never assumed.

@@ -10,34 +10,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/cli.sh"
 
-# same A B: the runs in folders A and B agree (stdout in out, stderr in err, exit code in rc,
-# reports in rep/), each folder's own path read as RUN.
-same() {
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import json, os, re, sys
-
-def timeless(v):
-    if isinstance(v, dict): return {k: timeless(x) for k, x in v.items() if k != "seconds"}
-    if isinstance(v, list): return [timeless(x) for x in v]
-    return v
-
-def normal(top, path):
-    data = open(path, "rb").read().replace(top.encode(), b"RUN")  # where the run wrote (stderr)
-    if path.endswith(".json"): return json.dumps(timeless(json.loads(data)))
-    if path.endswith((".md", "out")): return re.sub(rb"[0-9][0-9.e+-]* s\)", b"T s)", data)
-    return data  # certificates are .json too (no "seconds" in them); plots byte for byte
-
-def files(top):
-    return sorted(os.path.relpath(os.path.join(d, f), top) for d, _, fs in os.walk(top) for f in fs)
-
-a, b = sys.argv[1:]
-fa, fb = files(a), files(b)
-if fa != fb: sys.exit(f"different files: {fa} vs {fb}")
-for f in fa:
-    if normal(a, os.path.join(a, f)) != normal(b, os.path.join(b, f)): sys.exit(f"{f} differs")
-if not any(f.startswith("rep/") for f in fa): sys.exit("no report written")
-PY
-}
+# same A B: the runs in folders A and B agree (tests/support/same_runs.py).
+same() { /usr/bin/python3 "$(dirname "$0")/../support/same_runs.py" "$1" "$2"; }
 
 # run DIR ARGS...: fimcheck ARGS --report DIR/rep, stdout in DIR/out, exit code in DIR/rc.
 run() {

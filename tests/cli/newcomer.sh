@@ -15,7 +15,7 @@ expect_exit 2 "a misspelt command" "$FIM" lamda --json
 grep -Fq "unknown command 'lamda'; did you mean 'lambda'?" "$tmp/err" && ok "names it and suggests lambda" || bad "no suggestion: $(cat "$tmp/err")"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] && ok "in one line" || bad "$(wc -l < "$tmp/err") lines on stderr"
 [ ! -s "$tmp/out" ] && ok "nothing on stdout" || bad "stdout not empty"
-commands="lambda spectrum check verify-cert partition sigma quantize scores audit experiment demo"
+commands="lambda spectrum check verify-cert partition sigma quantize scores audit experiment merge demo"
 missing=""
 for c in $commands; do grep -Eq "[ ,]$c[,( ]" "$tmp/err" || missing="$missing $c"; done
 [ -z "$missing" ] && ok "the message lists every command" || bad "the message lacks:$missing"
