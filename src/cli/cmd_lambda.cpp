@@ -36,7 +36,8 @@ void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
   cmd->add_option("FILE", a.files,
                   "Matrix as .npy (float32/float64) or CSV; with --gram also a manifest of score "
                   "shards (.json) or several .npy shards, taken side by side")
-      ->required();
+      ->required()
+      ->default_str("");
   cmd->add_flag("--gram", a.gram,
                 "FILE is the n x d score matrix G; the matrix is the FIM G^T G / n (shards are "
                 "streamed one at a time; under mpirun they are split across the ranks)");

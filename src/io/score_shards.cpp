@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -139,7 +140,12 @@ ScoreShards shards_of_files(const std::vector<std::string>& files) {
     if (g.rows() != s.n)
       throw InputError(f, "shape", fmt::format("has {} rows, but {} has {}: every shard holds all n samples", g.rows(), files[0], s.n));
     s.shards.push_back({f, s.d, s.d + g.cols()});
-    s.groups.push_back({std::filesystem::path(f).filename().string(), s.d, s.d + g.cols()});
+    // A group is named by its file name, or by its path when two shards share a file name.
+    const std::string name = std::filesystem::path(f).filename().string();
+    const bool repeated = std::any_of(files.begin(), files.end(), [&](const std::string& o) {
+      return o != f && std::filesystem::path(o).filename().string() == name;
+    });
+    s.groups.push_back({repeated ? f : name, s.d, s.d + g.cols()});
     s.d += g.cols();
   }
   return s;
@@ -166,6 +172,9 @@ const NpyMatrix& ShardReader::open(std::size_t k) {
 }
 
 void ShardReader::read(Index r0, Index h, Index c0, Index w, Eigen::MatrixXd& out) {
+  if (r0 < 0 || h < 0 || c0 < 0 || w < 0 || r0 > s_.n - h || c0 > s_.d - w)
+    throw std::out_of_range(fmt::format("ShardReader::read: rows [{}, +{}) x columns [{}, +{}) outside {} x {}",
+                                        r0, h, c0, w, s_.n, s_.d));
   // Shards wholly left of this block are done with in a left-to-right sweep: unmap them.
   for (std::size_t k = 0; k < open_.size() && s_.shards[k].c1 <= c0; ++k) open_[k].reset();
   out.resize(h, w);
