@@ -139,6 +139,27 @@ def export_scores(model, inputs, out_dir, labels="data", targets=None, loss=None
     return manifest
 
 
+def dequantized_copy(model, fimcheck="build/fimcheck", scheme=("--bits", "4", "--scheme", "sym",
+                     "--granularity", "group", "--group-size", "32")):
+    """A copy of `model` whose weight matrices (every parameter of 2 or more dimensions, a tied one
+    once) are replaced by the dequantized w_q of `fimcheck quantize SCHEME`; vectors (biases,
+    norms) stay.  A kernel of more than 2 dimensions is quantized as one row per output channel.
+    The model itself is not changed."""
+    import subprocess
+    q = copy.deepcopy(model)
+    with tempfile.TemporaryDirectory() as tmp:
+        w, wq = os.path.join(tmp, "w.npy"), os.path.join(tmp, "wq.npy")
+        for _, p in q.named_parameters():  # a tied parameter is listed once
+            if p.dim() < 2:
+                continue
+            np.save(w, p.detach().double().cpu().reshape(p.shape[0], -1).numpy())
+            subprocess.run([fimcheck, "quantize", w, *scheme, "--out", wq], check=True,
+                           stdout=subprocess.DEVNULL)
+            with torch.no_grad():  # w_q is float64; a float32 model keeps fl32(w_q)
+                p.copy_(torch.from_numpy(np.load(wq)).reshape(p.shape))
+    return q
+
+
 def _write_bytes(path, data):
     """Writes data to the file at path."""
     with open(path, "wb") as f:

@@ -104,6 +104,12 @@ nlohmann::ordered_json enclosure_json(const Ival& x) {
   return {{"lo", lo}, {"hi", hi}};
 }
 
-std::string step_name(const std::string& path) { return std::filesystem::path(path).filename().string(); }
+std::string step_name(const std::string& path) {
+  // A manifest's file name is the same for every step: its folder names the step.
+  const std::filesystem::path p(path);
+  if (p.extension() == ".json" && p.has_parent_path() && p.parent_path().has_filename())
+    return (p.parent_path().filename() / p.filename()).string();
+  return p.filename().string();
+}
 
 }  // namespace fim::cli

@@ -54,7 +54,7 @@ std::string undefined_reason(const num::Ival& base);
 /// {"lo": S, "hi": S} with outward-rounded decimals (num::decimal_enclosure), lo first.
 nlohmann::ordered_json enclosure_json(const num::Ival& x);
 
-/// The file name of a step path without its folders, how the readable lines name a step.
+/// How the readable lines name a step: its file name without folders (a manifest: folder/manifest.json).
 std::string step_name(const std::string& path);
 
 }  // namespace fim::cli

@@ -7,7 +7,9 @@ The README convention (also stated in README.md, "Testing"):
 - Commands are read from fenced blocks without a language tag (``` alone); ```json, ```python
   and other tagged blocks are examples of files, not commands.
 - In such a block a line "build/fimcheck ARGS" or "$ build/fimcheck ARGS" is a command;
-  "build/fimcheck" stands for the binary under test. A trailing "# comment" is not part of it.
+  "build/fimcheck" stands for the binary under test. So are "mpirun -np K build/fimcheck ARGS"
+  (run with --oversubscribe, and --allow-run-as-root as root) and "python3 python/SCRIPT ARGS"
+  (a shipped example, run with Debian's /usr/bin/python3). A trailing "# comment" is not part of it.
 - Its expected exit code is 0 unless the README says otherwise next to it: "exit N" in its
   comment, "(exit N)" at the end of the command or of one of its output lines, or the number
   shown under a following "$ echo $?".
@@ -39,6 +41,8 @@ import sys
 import tempfile
 
 SKIP_MARK = "not run by the README test"
+# Besides build/fimcheck itself: fimcheck under mpirun, and the shipped Python examples (python/).
+OTHER_COMMAND = re.compile(r"(mpirun -np \d+ build/fimcheck |python3 python/)")
 NOT_RUN = ("scripts/demo", "scripts/test", "build/bench/fimcheck_bench")
 TIMEOUT = 900  # seconds; a guard against a hang, not an assertion on time
 
@@ -102,7 +106,7 @@ def parse(readme_text):
                 errors.append(f"README.md:{no}: 'echo $?' without a command before it")
             want_exit = True
             continue
-        if body.startswith("build/fimcheck ") or body == "build/fimcheck":
+        if body.startswith("build/fimcheck ") or body == "build/fimcheck" or OTHER_COMMAND.match(body):
             text, comment = split_comment(body)
             m = EXIT_NOTE.search(text)
             cmd = Command(no, EXIT_NOTE.sub("", text), comment)
@@ -157,8 +161,16 @@ def check_output(cmd, text):
 
 
 def argv(text, fim):
-    """The argument list of a README command line: "build/fimcheck" replaced by the binary fim."""
+    """The argument list of a README command line: "build/fimcheck" replaced by the binary fim;
+    "python3" by Debian's /usr/bin/python3 (numpy, torch); "mpirun" by its path, allowed to run
+    as root (CI runs as root) and to start more ranks than there are cores."""
     args = shlex.split(text)
+    if args[0] == "python3":
+        return ["/usr/bin/python3"] + args[1:]
+    if args[0] == "mpirun":
+        at = args.index("build/fimcheck")
+        extra = ["--allow-run-as-root"] if os.geteuid() == 0 else []
+        return [shutil.which("mpirun") or "mpirun"] + extra + ["--oversubscribe"] + args[1:at] + [fim] + args[at + 1:]
     args[0] = fim
     return args
 
@@ -191,7 +203,8 @@ def run(fim, readme_path, source_dir, verbose=True):
                 print(f"  skip {name} ({SKIP_MARK})")
                 continue
             try:
-                p = subprocess.run(argv(cmd.text, fim), cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT)
+                p = subprocess.run(argv(cmd.text, fim), cwd=tmp, capture_output=True, text=True, timeout=TIMEOUT,
+                                   env=dict(os.environ, FIMCHECK=fim))  # python/ examples call fimcheck
                 code, text = p.returncode, p.stdout + p.stderr
             except subprocess.TimeoutExpired:
                 code, text = None, ""

@@ -418,27 +418,10 @@ def test_large_parameter_split():
     return f"{len(man['shards'])} shards, pieces {pieces[:4]}..., max rel err {err:.2e}"
 
 
-def readme_snippet(marker):
-    """The Python code block of python/README.md (or README.md, once merged) containing marker."""
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-    for doc in ("python/README.md", "README.md"):
-        path = os.path.join(root, doc)
-        text = open(path).read() if os.path.exists(path) else ""
-        for block in text.split("```python\n")[1:]:
-            code = block.split("```")[0]
-            if marker in code:
-                return code
-    raise AssertionError(f"no Python block with {marker!r} in python/README.md or README.md")
-
-
-def test_readme_dequantized_copy():
-    code = readme_snippet("def dequantized_copy")
-    code = code[:code.index("\nexport_scores(")]  # the function, not the example calls
-    scope = {}
-    exec(code, scope)
+def test_dequantized_copy():
     model, x, y = transformer_data(n=10)
     before = copy.deepcopy(model.state_dict())
-    q = scope["dequantized_copy"](model, fimcheck=FIMCHECK)
+    q = fimcheck_torch.dequantized_copy(model, fimcheck=FIMCHECK)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items()), "model changed"
     assert q.head.weight is q.embed.weight, "the copy lost the tie"
     for name, p in q.named_parameters():
