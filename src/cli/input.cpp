@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <unistd.h>
 
 #include "io/matrix_io.hpp"
@@ -129,7 +130,13 @@ void load_shards(GramInput& out, const std::vector<std::string>& files, bool pre
       precise, progress, s.origin);
 }
 
-GramInput load_gram(const std::vector<std::string>& files, bool show_progress, bool precise) {
+GramInput load_gram(const std::vector<std::string>& given, bool show_progress, bool precise) {
+  // A folder of exported shards stands for its manifest.
+  std::vector<std::string> files = given;
+  for (std::string& f : files)
+    if (std::error_code ec; std::filesystem::is_directory(f, ec) &&
+                            std::filesystem::is_regular_file(std::filesystem::path(f) / "manifest.json", ec))
+      f = (std::filesystem::path(f) / "manifest.json").string();
   GramInput out;
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;

@@ -22,8 +22,8 @@ struct GramInput {
   Eigen::Index n = 0, d = 0;
   int scale2 = 0;  // gram encloses 2^-scale2 G G^T (G scaled by an exact power of two, Lemma 14)
 };
-/// FILES: one .npy or CSV file, one manifest of score shards (.json), or several .npy shards side
-/// by side; shards are streamed one at a time. Under mpirun the binary64 product is split across
+/// FILES: one .npy or CSV file, one manifest of score shards (.json, or the folder holding it as
+/// manifest.json), or several .npy shards side by side; shards are streamed one at a time. Under mpirun the binary64 product is split across
 /// the ranks (enclose_gram_ranks). precise: accumulate in double-double (Lemma 13) instead of
 /// binary64 (Lemma 1b).
 GramInput load_gram(const std::vector<std::string>& files, bool show_progress, bool precise = false);

@@ -45,13 +45,21 @@ std::vector<std::string> expand_steps(const std::vector<std::string>& args) {
       out.push_back(s);
       continue;
     }
+    // A folder of shards is one step, its manifest (the shards are not steps of their own).
+    if (fs::is_regular_file(fs::path(s) / "manifest.json", ec)) {
+      out.push_back((fs::path(s) / "manifest.json").string());
+      continue;
+    }
     std::vector<std::string> files;
     for (const auto& e : fs::directory_iterator(s, ec)) {
       const std::string ext = e.path().extension().string();
       if (e.is_regular_file() && (ext == ".npy" || ext == ".csv")) files.push_back(e.path().string());
+      else if (e.is_directory() && fs::is_regular_file(e.path() / "manifest.json"))
+        files.push_back((e.path() / "manifest.json").string());  // one exported step per folder
     }
     if (ec) throw io::InputError(s, "directory", "cannot list: " + ec.message());
-    if (files.empty()) throw io::InputError(s, "directory", "holds no .npy or .csv step files");
+    if (files.empty())
+      throw io::InputError(s, "directory", "holds no .npy or .csv step files and no folders with a manifest.json");
     std::sort(files.begin(), files.end(), natural_less);
     out.insert(out.end(), files.begin(), files.end());
   }

@@ -16,8 +16,10 @@ namespace fim::cli {
 /// "step2" < "step10": digit runs compare as numbers, everything else character by character.
 bool natural_less(const std::string& a, const std::string& b);
 
-/// Every argument that is a directory replaced by its .npy and .csv files, naturally sorted;
-/// throws io::InputError for a directory that cannot be listed or holds no step files.
+/// Every argument that is a directory replaced by its steps: the folder's manifest.json when it has
+/// one (a folder of score shards is one step), else its .npy and .csv files and the manifests of
+/// its subfolders, naturally sorted. Throws io::InputError for a directory that cannot be listed
+/// or holds no step.
 std::vector<std::string> expand_steps(const std::vector<std::string>& args);
 
 /// How each file is read and enclosed: a matrix, or (gram) an n x d score matrix G with F = G^T G / n.
