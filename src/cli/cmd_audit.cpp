@@ -125,7 +125,7 @@ int merge_audit(const std::vector<report::SliceReport>& slices, const std::strin
   for (const report::SliceReport& s : slices) parts.push_back(report::audit_paths_from_json(s.result));
   audit::Audit whole = audit::join_paths(parts);
   audit::decide_audit(whole);
-  return report_audit(a, whole, report::total_seconds(slices));
+  return report_audit(a, whole, report::slowest_seconds(slices));
 }
 
 void add_audit(CLI::App& app, int& exit_code) {

@@ -143,7 +143,7 @@ int merge_experiment(const std::vector<report::SliceReport>& slices, const std::
   for (const report::SliceReport& s : slices) parts.push_back(report::trajectories_from_json(s.result));
   std::vector<ModelInflation> results;
   for (const ModelTrajectories& m : join_trajectories(parts)) results.push_back(conclude(m, a.o));
-  return report_experiment(a, results, report::total_seconds(slices));
+  return report_experiment(a, results, report::slowest_seconds(slices));
 }
 
 void add_experiment(CLI::App& app, int& exit_code) {

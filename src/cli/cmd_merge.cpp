@@ -27,7 +27,9 @@ void add_merge(CLI::App& app, int& exit_code) {
   auto out = std::make_shared<std::string>();
   auto dirs = std::make_shared<std::vector<std::string>>();
   cmd->add_option("OUT_DIR", *out, "Where the run's report is written")->required();
-  cmd->add_option("SLICE_DIR", *dirs, "Every slice's --report DIR (or its slice.json), in any order")->required()->default_str("");
+  cmd->add_option("SLICE_DIR", *dirs, "Every slice's --report DIR (or its slice.json), in any order")
+      ->default_str("")
+      ->required();
   cmd->callback([out, dirs, &exit_code] { exit_code = run_merge(*out, *dirs); });
 }
 

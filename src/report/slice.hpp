@@ -70,7 +70,8 @@ num::Ival exact_ival(const nlohmann::json& j);
 nlohmann::json exact_json(const Eigen::MatrixXd& m);  // rows of entries
 Eigen::MatrixXd exact_matrix(const nlohmann::json& j);
 
-/// The sum of the slices' times (the time a merged report shows).
-double total_seconds(const std::vector<SliceReport>& slices);
+/// The longest slice's time: the time a merged report shows (the run's wall time when the slices
+/// run side by side, as mpirun's ranks do).
+double slowest_seconds(const std::vector<SliceReport>& slices);
 
 }  // namespace fim::report

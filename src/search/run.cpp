@@ -119,7 +119,7 @@ RunResult merge_runs(const std::vector<RunResult>& slices, const RunOptions& o) 
     for (const auto& [why, n] : s.hypothesis_failures) r.hypothesis_failures[why] += n;
     for (const auto& [scope, n] : s.holds_scopes) r.holds_scopes[scope] += n;
     r.rungs.add(s.rungs);
-    r.seconds += s.seconds;
+    r.seconds = std::max(r.seconds, s.seconds);
   }
   return r;
 }

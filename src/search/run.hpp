@@ -67,7 +67,7 @@ RunResult run_cases(const claims::Claim& claim, const RunOptions& options);
 /// The result of the whole run from the results of its slices, in case order (each from
 /// run_cases with slice_begin/slice_end, together covering [0, cases) once): counts and lists
 /// concatenated, and the first `max_counterexamples` counterexamples of the run, which are among
-/// the first of their slices. The run's time is the slices' sum.
+/// the first of their slices. The run's time is the longest slice's.
 RunResult merge_runs(const std::vector<RunResult>& slices, const RunOptions& options);
 
 /// Greedy shrinking: moves to the first smaller case that is still certified VIOLATED, until none
