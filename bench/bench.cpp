@@ -13,6 +13,7 @@
 
 #include <Eigen/Dense>
 
+#include "npy_f32.hpp"
 #include "io/npy.hpp"
 #include "linalg/enclose_spectrum.hpp"
 #include "linalg/enclose_top.hpp"
@@ -62,24 +63,6 @@ void compare(const char* name, int reps, const std::function<std::string()>& cer
   std::printf("%-44s certified %8.3f s  reference %8.3f s  ratio %6.2f  (target <= %.1f)  %s\n",
               name, c, ref, c / ref, target, detail.c_str());
   std::fflush(stdout);
-}
-
-void write_npy_f32(const std::string& path, Index n, Index d, unsigned seed) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
-                       ", " + std::to_string(d) + "), }";
-  header += std::string(63 - (10 + header.size()) % 64, ' ') + "\n";
-  std::ofstream f(path, std::ios::binary);
-  const unsigned short len = static_cast<unsigned short>(header.size());
-  f.write("\x93NUMPY\x01\x00", 8);
-  f.write(reinterpret_cast<const char*>(&len), 2);
-  f.write(header.data(), static_cast<std::streamsize>(header.size()));
-  std::mt19937_64 rng(seed);
-  std::normal_distribution<float> normal;
-  std::vector<float> row(static_cast<std::size_t>(d));
-  for (Index i = 0; i < n; ++i) {
-    for (auto& x : row) x = normal(rng) * (i % 7 == 0 ? 2.0f : 1.0f);
-    f.write(reinterpret_cast<const char*>(row.data()), static_cast<std::streamsize>(row.size() * 4));
-  }
 }
 
 // Reference for the Gram path: read the whole file, convert to binary64, one G G^T.
@@ -169,7 +152,8 @@ int main(int argc, char** argv) {
           [&] { Eigen::SelfAdjointEigenSolver<MatrixXd> es(b, Eigen::ComputeEigenvectors); }, 3.0);
 
   const std::string path = dir + "/fimcheck_bench_scores.npy";
-  write_npy_f32(path, gram_n, gram_d, 3);
+  std::mt19937_64 rng(3);
+  write_npy_f32(path, gram_n, gram_d, rng);
   compare(("Gram lambda_1, n = 256, d = " + std::to_string(gram_d) + " (.npy f32)").c_str(), reps,
           [&] {
             const fim::io::NpyMatrix g(path);

@@ -26,30 +26,13 @@
 #include <cblas.h>
 #include <nlohmann/json.hpp>
 
+#include "npy_f32.hpp"
+
 namespace fs = std::filesystem;
 using Eigen::Index;
 using Eigen::MatrixXd;
 
 namespace {
-
-// Writes an n x w float32 C-order .npy of normal entries (row i scaled by 1 + (i % 7 == 0)).
-void write_shard(const std::string& path, Index n, Index w, std::mt19937_64& rng) {
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
-                       ", " + std::to_string(w) + "), }";
-  header += std::string(63 - (10 + header.size()) % 64, ' ') + "\n";
-  std::ofstream f(path, std::ios::binary);
-  const unsigned short len = static_cast<unsigned short>(header.size());
-  f.write("\x93NUMPY\x01\x00", 8);
-  f.write(reinterpret_cast<const char*>(&len), 2);
-  f.write(header.data(), static_cast<std::streamsize>(header.size()));
-  std::normal_distribution<float> normal;
-  std::vector<float> row(static_cast<std::size_t>(w));
-  for (Index i = 0; i < n; ++i) {
-    for (auto& x : row) x = normal(rng) * (i % 7 == 0 ? 2.0f : 1.0f);
-    f.write(reinterpret_cast<const char*>(row.data()), static_cast<std::streamsize>(row.size() * 4));
-  }
-  if (!f) throw std::runtime_error("cannot write " + path + " (disk full?)");
-}
 
 // The shards and a manifest of format fimcheck-scores, version 1, in dir.
 void write_data(const std::string& dir, Index n, Index d, int shards) {
@@ -62,7 +45,7 @@ void write_data(const std::string& dir, Index n, Index d, int shards) {
   for (int k = 0; k < shards; ++k) {
     const Index c0 = d * k / shards, c1 = d * (k + 1) / shards;
     const std::string file = "scores-" + std::to_string(10000 + k).substr(1) + ".npy";
-    write_shard(dir + "/" + file, n, c1 - c0, rng);
+    write_npy_f32(dir + "/" + file, n, c1 - c0, rng);
     m["shards"].push_back({{"file", file}, {"columns", {c0, c1}},
                            {"params", {{{"name", "w" + std::to_string(k)}, {"columns", {c0, c1}}, {"shape", {c1 - c0}}}}}});
     std::fprintf(stderr, "\rwriting shards: %d/%d", k + 1, shards);

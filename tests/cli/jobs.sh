@@ -10,24 +10,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/cli.sh"
 
-# same A B: the runs in folders A and B agree (tests/support/same_runs.py).
-same() { /usr/bin/python3 "$(dirname "$0")/../support/same_runs.py" "$1" "$2"; }
-
-# run DIR ARGS...: fimcheck ARGS --report DIR/rep, stdout in DIR/out, exit code in DIR/rc.
-run() {
-  local dir=$1; shift
-  mkdir -p "$dir"
-  "$FIM" "$@" --report "$dir/rep" > "$dir/out" 2> "$dir/err"
-  echo $? > "$dir/rc"
-}
-
 # compare NAME ARGS...: the run with --jobs 1 and with --jobs 2 agree.
 compare() {
   local name=$1; shift
   local d="$tmp/$(printf %s "$name" | tr -c 'a-zA-Z0-9' _)"
-  run "$d/1" "$@" --jobs 1
-  run "$d/2" "$@" --jobs 2
-  if why=$(same "$d/1" "$d/2" 2>&1); then ok "$name: --jobs 1 and 2 agree (exit $(cat "$d/1/rc"))"
+  report_run "$d/1" "$@" --jobs 1
+  report_run "$d/2" "$@" --jobs 2
+  if why=$(same_runs "$d/1" "$d/2" 2>&1); then ok "$name: --jobs 1 and 2 agree (exit $(cat "$d/1/rc"))"
   else bad "$name: $why"; fi
 }
 
@@ -50,9 +39,9 @@ compare "experiment inflation, one model" experiment inflation --models "logisti
   --trajectories 6 --ood-trajectories 2 --steps 4 --window 8 --bits 4,8
 
 # The comparison itself can fail: two seeds, otherwise the same run.
-run "$tmp/seed1" check weyl --variant half-top --cases 300 --seed 1 --jobs 2
-run "$tmp/seed2" check weyl --variant half-top --cases 300 --seed 2 --jobs 2
-same "$tmp/seed1" "$tmp/seed2" > /dev/null 2>&1 && bad "runs with seeds 1 and 2 compare equal" \
+report_run "$tmp/seed1" check weyl --variant half-top --cases 300 --seed 1 --jobs 2
+report_run "$tmp/seed2" check weyl --variant half-top --cases 300 --seed 2 --jobs 2
+same_runs "$tmp/seed1" "$tmp/seed2" > /dev/null 2>&1 && bad "runs with seeds 1 and 2 compare equal" \
   || ok "runs with seeds 1 and 2 compare different (the comparison can fail)"
 
 expect_exit 2 "--jobs 0 is refused" "$FIM" check weyl --cases 10 --jobs 0

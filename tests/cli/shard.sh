@@ -14,16 +14,6 @@ FIM="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../support/cli.sh"
-same() { /usr/bin/python3 "$(dirname "$0")/../support/same_runs.py" "$1" "$2"; }
-
-# single DIR ARGS...: one run with --report DIR/rep; stdout in DIR/out, exit code in DIR/rc.
-single() {
-  local dir=$1; shift
-  mkdir -p "$dir"
-  "$FIM" "$@" --report "$dir/rep" > "$dir/out" 2> "$dir.err"
-  echo $? > "$dir/rc"
-}
-
 # slices DIR N ARGS...: slices 0/N .. N-1/N into DIR/s0 .. DIR/sN-1 (each must exit 0).
 slices() {
   local dir=$1 n=$2; shift 2
@@ -46,10 +36,10 @@ merged() {
 compare() {
   local name=$1; shift
   local d="$tmp/$(printf %s "$name" | tr -c 'a-zA-Z0-9' _)"
-  single "$d/one" "$@"
+  report_run "$d/one" "$@"
   slices "$d" 3 "$@"
   merged "$d/merged" "$d/s2" "$d/s0" "$d/s1"
-  if why=$(same "$d/one" "$d/merged" 2>&1); then ok "$name: 3 slices merged = one run (exit $(cat "$d/one/rc"))"
+  if why=$(same_runs "$d/one" "$d/merged" 2>&1); then ok "$name: 3 slices merged = one run (exit $(cat "$d/one/rc"))"
   else bad "$name: $why; merge said: $(head -c 300 "$d/merged.err")"; fi
 }
 
@@ -84,7 +74,7 @@ j["result"]["counts"][0] += 1
 json.dump(j, open(sys.argv[1], "w"))
 PY
 merged "$tmp/forged_merge" "$d/s0" "$tmp/forged" "$d/s2"
-same "$d/one" "$tmp/forged_merge" > /dev/null 2>&1 && bad "a merge with a forged count compares equal to the run" \
+same_runs "$d/one" "$tmp/forged_merge" > /dev/null 2>&1 && bad "a merge with a forged count compares equal to the run" \
   || ok "a merge with one HOLDS added to a slice compares different (the comparison can fail)"
 
 # Refusals: exit 2, one line on stderr, nothing written.
@@ -142,7 +132,7 @@ if command -v mpirun > /dev/null && ldd "$FIM" | grep -q libmpi; then
         "check $W --variant half-top") one="$tmp/check_weyl___variant_half_top/one" ;;
         audit*) one="$tmp/audit_monotonicity__3_direction_paths/one" ;;
       esac
-      if why=$(same "$one" "$d" 2>&1); then ok "$name = one process (exit $(cat "$d/rc"))"
+      if why=$(same_runs "$one" "$d" 2>&1); then ok "$name = one process (exit $(cat "$d/rc"))"
       else bad "$name: $why: $(head -c 300 "$d.err")"; fi
     done
   done
@@ -151,7 +141,7 @@ if command -v mpirun > /dev/null && ldd "$FIM" | grep -q libmpi; then
   mkdir -p "$d"
   mpi 2 "$FIM" $E --report "$d/rep" > "$d/out" 2> "$d.err"
   echo $? > "$d/rc"
-  if why=$(same "$tmp/experiment_inflation__one_model/one" "$d" 2>&1); then ok "mpirun -np 2 fimcheck $E = one process"
+  if why=$(same_runs "$tmp/experiment_inflation__one_model/one" "$d" 2>&1); then ok "mpirun -np 2 fimcheck $E = one process"
   else bad "mpirun -np 2 fimcheck $E: $why: $(head -c 300 "$d.err")"; fi
   # Ranks started with different arguments (mpirun's A : B form): rank 0 refuses the foreign rank's
   # slice, naming it, and no rank is left waiting (timeout: a guard against a hang, not a measurement).

@@ -15,3 +15,13 @@ cli_summary() {
   echo "$passed passed, $failed failed"
   [ "$failed" -eq 0 ]
 }
+# report_run DIR ARGS...: fimcheck ARGS --report DIR/rep; stdout in DIR/out, stderr in DIR.err,
+# exit code in DIR/rc (tests/cli/jobs.sh and shard.sh compare such folders with same_runs).
+report_run() {
+  local dir=$1; shift
+  mkdir -p "$dir"
+  "$FIM" "$@" --report "$dir/rep" > "$dir/out" 2> "$dir.err"
+  echo $? > "$dir/rc"
+}
+# same_runs A B: the runs in folders A and B agree (tests/support/same_runs.py), else say how not.
+same_runs() { /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/same_runs.py" "$1" "$2"; }
