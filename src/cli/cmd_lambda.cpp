@@ -35,7 +35,8 @@ struct MatrixArgs {
 void add_matrix_options(CLI::App* cmd, MatrixArgs& a) {
   cmd->add_option("FILE", a.files,
                   "Matrix as .npy (float32/float64) or CSV; with --gram also a manifest of score "
-                  "shards (.json) or several .npy shards, taken side by side")
+                  "shards (.json, or the folder holding it as manifest.json) or several .npy shards, "
+                  "taken side by side")
       ->required()
       ->default_str("");
   cmd->add_flag("--gram", a.gram,

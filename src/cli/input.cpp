@@ -130,13 +130,17 @@ void load_shards(GramInput& out, const std::vector<std::string>& files, bool pre
       precise, progress, s.origin);
 }
 
-GramInput load_gram(const std::vector<std::string>& given, bool show_progress, bool precise) {
-  // A folder of exported shards stands for its manifest.
-  std::vector<std::string> files = given;
+// FILES with every folder of exported shards replaced by its manifest.json.
+std::vector<std::string> manifests_for_folders(std::vector<std::string> files) {
   for (std::string& f : files)
     if (std::error_code ec; std::filesystem::is_directory(f, ec) &&
                             std::filesystem::is_regular_file(std::filesystem::path(f) / "manifest.json", ec))
       f = (std::filesystem::path(f) / "manifest.json").string();
+  return files;
+}
+
+GramInput load_gram(const std::vector<std::string>& given, bool show_progress, bool precise) {
+  const std::vector<std::string> files = manifests_for_folders(given);
   GramInput out;
   const bool tty = show_progress && isatty(STDERR_FILENO);
   std::function<void(double)> progress;
@@ -197,7 +201,8 @@ FimMatrix load_fim_matrix(const std::string& path, bool gram, bool symmetrize, b
   return load_fim_matrix(std::vector<std::string>{path}, gram, symmetrize, show_progress, precise_gram);
 }
 
-GroupedFim load_per_group(const std::vector<std::string>& files, bool show_progress) {
+GroupedFim load_per_group(const std::vector<std::string>& given, bool show_progress) {
+  const std::vector<std::string> files = manifests_for_folders(given);
   for (const std::string& f : files)
     if (!io::is_manifest(f) && io::sniff(f).kind != io::FileKind::npy)
       throw io::InputError(f, "file", "--per-group reads a manifest (.json) or .npy score shards");

@@ -153,6 +153,9 @@ lines = [l for l in r.stdout.splitlines() if l.startswith("step")]
 check(r.returncode == 0 and [l.split()[0] for l in lines] == ["step1/manifest.json", "step2/manifest.json", "step3/manifest.json"],
       "sigma: a folder of step folders is one step per manifest, in natural order, named by folder")
 check(r.returncode == 0 and "sigma 4" in lines[1] and "sigma 9" in lines[2], "sigma of 2 G and 3 G: 4 and 9")
+folder = lam(["lambda", "steps/step2", "--gram", "--per-group"])
+check(folder is not None and folder["groups"][0]["name"] == "scores-00000.npy",
+      "lambda --gram --per-group on a folder of shards reads its manifest.json")
 r = run(["calibrate", "--gram", "--base", "steps/step1", "--steps", "steps", "--quantile", "0.5",
          "--policy-out", "cal.json"])
 check(r.returncode == 0, f"calibrate on folders of shards (exit {r.returncode}: {r.stderr.strip()[:200]})")
