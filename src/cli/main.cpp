@@ -100,7 +100,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // One line, as every refusal: the parser's reason and where the options are listed.
+    std::string where = "fimcheck";
+    for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+    std::fprintf(stderr, "fimcheck: %s (see %s --help)\n", e.what(), where.c_str());
     return kBadInput;
   } catch (const fim::io::InputError& e) {
     std::fprintf(stderr, "fimcheck: %s\n", e.what());

@@ -23,6 +23,12 @@ expect_exit 2 "a word far from every command" "$FIM" xyzzy
 grep -q "did you mean" "$tmp/err" && bad "suggests a command for xyzzy: $(cat "$tmp/err")" || ok "no far-fetched suggestion"
 expect_exit 2 "check verify-cert's spelling" "$FIM" verify-crt x.json
 grep -Fq "did you mean 'verify-cert'?" "$tmp/err" && ok "suggests verify-cert" || bad "$(cat "$tmp/err")"
+# A usage error (a missing, unknown or malformed option) is one line naming the command's --help.
+for args in "calibrate --base x" "lambda --bogus x" "check weyl --cases abc"; do
+  expect_exit 2 "usage error: $args" "$FIM" $args
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "(see fimcheck ${args%% *}.* --help)$" "$tmp/err" \
+    && ok "  one line: $(cat "$tmp/err")" || bad "  stderr: $(cat "$tmp/err")"
+done
 for c in $commands; do  # every command is still reached under its own name
   "$FIM" $c --help > /dev/null 2>&1 && ok "$c --help exits 0" || bad "$c --help fails"
 done
