@@ -65,23 +65,28 @@ World world() { return g_world; }
 std::vector<std::string> gather(const std::string& mine) {
   if (g_world.size == 1) return {mine};
 #ifdef FIMCHECK_HAVE_MPI
-  // Sizes first, then the bytes (MPI_Gatherv): a long long count, since a rank's report can be large.
+  // Sizes first, then the bytes (MPI_Gatherv, whose counts are ints). Rank 0 decides whether they
+  // fit and tells every rank, so that all of them refuse together rather than some waiting.
   long long len = static_cast<long long>(mine.size());
   std::vector<long long> lens(g_world.size);
   MPI_Gather(&len, 1, MPI_LONG_LONG, lens.data(), 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
   std::vector<int> counts(g_world.size), displs(g_world.size);
   std::string all;
+  int fits = 1;
   if (g_world.root()) {
     long long total = 0;
-    for (int r = 0; r < g_world.size; ++r) {
-      if (lens[r] > 0x7fffffff || total > 0x7fffffff - lens[r])
-        throw std::runtime_error("a rank's result exceeds 2 GiB: use fewer cases per rank");
-      counts[r] = static_cast<int>(lens[r]);
-      displs[r] = static_cast<int>(total);
-      total += lens[r];
+    for (int r = 0; r < g_world.size && fits; ++r) {
+      if (lens[r] > 0x7fffffff || total > 0x7fffffff - lens[r]) fits = 0;
+      else {
+        counts[r] = static_cast<int>(lens[r]);
+        displs[r] = static_cast<int>(total);
+        total += lens[r];
+      }
     }
-    all.resize(static_cast<std::size_t>(total));
+    if (fits) all.resize(static_cast<std::size_t>(total));
   }
+  MPI_Bcast(&fits, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (!fits) throw std::runtime_error("the ranks' results exceed 2 GiB together: use fewer cases per run");
   MPI_Gatherv(mine.data(), static_cast<int>(len), MPI_CHAR, all.data(), counts.data(), displs.data(),
               MPI_CHAR, 0, MPI_COMM_WORLD);
   std::vector<std::string> out;
@@ -98,6 +103,8 @@ std::string broadcast(const std::string& value) {
 #ifdef FIMCHECK_HAVE_MPI
   long long len = static_cast<long long>(value.size());
   MPI_Bcast(&len, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD);
+  if (len > 0x7fffffff)  // every rank knows len: all refuse together
+    throw std::runtime_error("rank 0's result exceeds 2 GiB: use fewer cases per run");
   std::string out = g_world.root() ? value : std::string(static_cast<std::size_t>(len), '\0');
   MPI_Bcast(out.data(), static_cast<int>(len), MPI_CHAR, 0, MPI_COMM_WORLD);
   return out;

@@ -32,10 +32,12 @@ World world();
 bool built_with_mpi();
 
 /// Collective over every rank: rank 0 receives every rank's `mine`, in rank order; the other ranks
-/// receive an empty vector. With one rank: {mine}.
+/// receive an empty vector. With one rank: {mine}. When the results exceed 2 GiB together, every
+/// rank throws std::runtime_error (none is left waiting).
 std::vector<std::string> gather(const std::string& mine);
 
-/// Collective: every rank receives rank 0's `value`.
+/// Collective: every rank receives rank 0's `value` (every rank throws std::runtime_error when it
+/// exceeds 2 GiB).
 std::string broadcast(const std::string& value);
 
 /// Collective: waits until every rank has arrived.
