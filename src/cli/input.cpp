@@ -118,10 +118,15 @@ void enclose_gram_into(GramInput& out, const linalg::BlockReader& read, bool pre
 
 }  // namespace
 
+// The shards FILES name: one manifest, or .npy files side by side.
+io::ScoreShards shards_named(const std::vector<std::string>& files) {
+  return files.size() == 1 && io::is_manifest(files[0]) ? io::read_manifest(files[0]) : io::shards_of_files(files);
+}
+
 // G from a manifest or from .npy shards side by side, streamed shard by shard.
 void load_shards(GramInput& out, const std::vector<std::string>& files, bool precise,
                  const std::function<void(double)>& progress) {
-  const io::ScoreShards s = files.size() == 1 ? io::read_manifest(files[0]) : io::shards_of_files(files);
+  const io::ScoreShards s = shards_named(files);
   out.n = s.n;
   out.d = s.d;
   io::ShardReader reader(s);
@@ -206,8 +211,7 @@ GroupedFim load_per_group(const std::vector<std::string>& given, bool show_progr
   for (const std::string& f : files)
     if (!io::is_manifest(f) && io::sniff(f).kind != io::FileKind::npy)
       throw io::InputError(f, "file", "--per-group reads a manifest (.json) or .npy score shards");
-  const io::ScoreShards s = files.size() == 1 && io::is_manifest(files[0]) ? io::read_manifest(files[0])
-                                                                           : io::shards_of_files(files);
+  const io::ScoreShards s = shards_named(files);
   GroupedFim out;
   out.shards = static_cast<int>(s.shards.size());
   FimMatrix& f = out.fim;

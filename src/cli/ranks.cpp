@@ -17,23 +17,17 @@ struct Head {
   long long m, height, terms, zero;
 };
 
-// A rank's units, or its error: "P" + partials, or "E" + file \0 place \0 reason.
+// The partials of this rank's units, one after another.
 std::string run_units(Index n, Index d, const linalg::BlockReader& read, cluster::World w,
                       const std::function<void(double)>& progress) {
   const cluster::Slice mine = cluster::slice_of(linalg::gram_units(d), w.rank, w.size);
   const Index width = std::min<Index>(d, mine.end * linalg::kUnitColumns) - mine.begin * linalg::kUnitColumns;
-  std::string out = "P";
-  try {
-    for (Index u = mine.begin; u < mine.end; ++u)
-      out += to_bytes(linalg::gram_of_unit(n, d, u, read, [&](Index done) {
-        if (progress && width > 0)
-          progress(static_cast<double>((u - mine.begin) * linalg::kUnitColumns + done) / static_cast<double>(width));
-      }));
-  } catch (const io::InputError& e) {
-    return "E" + e.file + '\0' + e.place + '\0' + e.reason;
-  } catch (const std::exception& e) {
-    return "E" + std::string("rank ") + std::to_string(w.rank) + '\0' + "gram" + '\0' + e.what();
-  }
+  std::string out;
+  for (Index u = mine.begin; u < mine.end; ++u)
+    out += to_bytes(linalg::gram_of_unit(n, d, u, read, [&](Index done) {
+      if (progress && width > 0)
+        progress(static_cast<double>((u - mine.begin) * linalg::kUnitColumns + done) / static_cast<double>(width));
+    }));
   return out;
 }
 
@@ -92,6 +86,37 @@ fim::GroupPass pass_from_bytes(std::string_view in) {
   throw io::InputError(error.substr(1, a - 1), error.substr(a + 1, b - a - 1), error.substr(b + 1));
 }
 
+// The collective both computations share: every rank runs `mine` (its part as bytes) and rank 0
+// turns the parts, in rank order, into the result with `combine`; every rank receives the result.
+// An error on any rank travels as "E" + file \0 place \0 reason, and every rank throws it.
+template <class Mine, class Combine>
+std::string across_ranks(cluster::World w, const char* what, Mine mine, Combine combine) {
+  std::string part;
+  try {
+    part = "P" + mine();
+  } catch (const io::InputError& e) {
+    part = "E" + e.file + '\0' + e.place + '\0' + e.reason;
+  } catch (const std::exception& e) {
+    part = "E" + std::string("rank ") + std::to_string(w.rank) + '\0' + what + '\0' + e.what();
+  }
+  const std::vector<std::string> parts = cluster::gather(part);
+  std::string result;
+  if (w.root()) {
+    std::vector<std::string_view> ok;
+    for (const std::string& r : parts) {
+      if (r[0] == 'E') {
+        result = r;
+        break;
+      }
+      ok.push_back(std::string_view(r).substr(1));
+    }
+    if (result.empty()) result = "P" + combine(ok);
+  }
+  result = cluster::broadcast(result);
+  if (result[0] == 'E') rethrow(result);
+  return result.substr(1);
+}
+
 }  // namespace
 
 std::string to_bytes(const linalg::GramPartial& p) {
@@ -121,23 +146,16 @@ linalg::SymMatrix enclose_gram_ranks(Index n, Index d, const linalg::BlockReader
                                      const std::function<void(double)>& progress) {
   const cluster::World w = cluster::world();
   if (w.size == 1 || n >= d) return linalg::enclose_gram(n, d, read, progress);
-  const std::vector<std::string> ranks = cluster::gather(run_units(n, d, read, w, progress));
-  std::string total;  // rank 0: "P" + the sum of every unit in unit order, or the first error
-  if (w.root()) {
-    linalg::PartialSum sum;
-    const std::size_t each = sizeof(Head) + sizeof(double) * std::size_t(n * n);
-    for (const std::string& r : ranks) {
-      if (r[0] == 'E') {
-        total = r;
-        break;
-      }
-      for (std::size_t at = 1; at < r.size(); at += each) sum.add(partial_from_bytes(std::string_view(r).substr(at, each)));
-    }
-    if (total.empty()) total = "P" + to_bytes(sum.total());
-  }
-  total = cluster::broadcast(total);
-  if (total[0] == 'E') rethrow(total);
-  return linalg::enclose_partial(partial_from_bytes(std::string_view(total).substr(1)));
+  const std::size_t each = sizeof(Head) + sizeof(double) * std::size_t(n * n);
+  const std::string total = across_ranks(
+      w, "gram", [&] { return run_units(n, d, read, w, progress); },
+      [&](const std::vector<std::string_view>& parts) {
+        linalg::PartialSum sum;  // every unit, in unit order: the sum one process forms
+        for (std::string_view r : parts)
+          for (std::size_t at = 0; at < r.size(); at += each) sum.add(partial_from_bytes(r.substr(at, each)));
+        return to_bytes(sum.total());
+      });
+  return linalg::enclose_partial(partial_from_bytes(total));
 }
 
 fim::GroupPass group_pass_ranks(const io::ScoreShards& s, const std::function<void(double)>& progress) {
@@ -149,36 +167,19 @@ fim::GroupPass group_pass_ranks(const io::ScoreShards& s, const std::function<vo
     if (progress && width > 0) progress(static_cast<double>(k) / static_cast<double>(width));
   };
   if (w.size == 1) return fim::group_pass(s, g0, g1, done);
-  std::string part;
-  try {
-    part = "P" + pass_to_bytes(fim::group_pass(s, g0, g1, done));
-  } catch (const io::InputError& e) {
-    part = "E" + e.file + '\0' + e.place + '\0' + e.reason;
-  } catch (const std::exception& e) {
-    part = "E" + std::string("rank ") + std::to_string(w.rank) + '\0' + "groups" + '\0' + e.what();
-  }
-  const std::vector<std::string> ranks = cluster::gather(part);
-  std::string all;
-  if (w.root()) {
-    fim::GroupPass sum;
-    linalg::PartialSum total;
-    for (const std::string& r : ranks) {
-      if (r[0] == 'E') {
-        all = r;
-        break;
-      }
-      fim::GroupPass p = pass_from_bytes(std::string_view(r).substr(1));
-      for (auto& g : p.groups) sum.groups.push_back(std::move(g));
-      total.add(std::move(p.total));
-    }
-    if (all.empty()) {
-      sum.total = total.total();
-      all = "P" + pass_to_bytes(sum);
-    }
-  }
-  all = cluster::broadcast(all);
-  if (all[0] == 'E') rethrow(all);
-  return pass_from_bytes(std::string_view(all).substr(1));
+  return pass_from_bytes(across_ranks(
+      w, "groups", [&] { return pass_to_bytes(fim::group_pass(s, g0, g1, done)); },
+      [](const std::vector<std::string_view>& parts) {
+        fim::GroupPass sum;
+        linalg::PartialSum total;
+        for (std::string_view r : parts) {
+          fim::GroupPass p = pass_from_bytes(r);
+          for (auto& g : p.groups) sum.groups.push_back(std::move(g));
+          total.add(std::move(p.total));
+        }
+        sum.total = total.total();
+        return pass_to_bytes(sum);
+      }));
 }
 
 }  // namespace fim::cli
