@@ -17,24 +17,8 @@ using num::Rational;
 
 namespace {
 
-// The binary64 interval [lo rounded down, hi rounded up] of rationals lo <= hi.
-Ival ival_of(const Rational& lo, const Rational& hi) {
-  mpfr_t t;
-  mpfr_init2(t, 53);
-  mpfr_set_q(t, lo.backend().data(), MPFR_RNDD);
-  const double l = mpfr_get_d(t, MPFR_RNDD);
-  mpfr_set_q(t, hi.backend().data(), MPFR_RNDU);
-  const double h = mpfr_get_d(t, MPFR_RNDU);
-  mpfr_clear(t);
-  return Ival(l, h);
-}
-// The MPFI interval enclosing [lo, hi] at the working precision.
-MpIval mp_of(const Rational& lo, const Rational& hi) {
-  MpReal l, h;
-  mpfr_set_q(l.data(), lo.backend().data(), MPFR_RNDD);
-  mpfr_set_q(h.data(), hi.backend().data(), MPFR_RNDU);
-  return num::to_mp(l, h);
-}
+using num::ival_of;
+using num::mp_of;
 
 }  // namespace
 

@@ -14,9 +14,17 @@
 
 namespace fim::claims {
 
-/// One case: symmetric A and E of the same dimension, exact binary64 entries.
+/// One case: symmetric A and E (and B, for a user's claim that names it; else empty) of the same
+/// dimension, exact binary64 entries.
 struct MatrixCase {
-  Eigen::MatrixXd a, e;
+  Eigen::MatrixXd a, e, b;
+};
+
+/// How a claim's cases are generated: A diagonal (the claim read in A's eigenbasis), a third matrix
+/// B, and which of A, B, E are positive semidefinite (letters of "ABE").
+struct CaseShape {
+  bool diagonal_a = false, with_b = false;
+  std::string psd;
 };
 
 /// A reading of the claim: the stated one (proved = true) or a deliberately false variant.
@@ -48,6 +56,10 @@ class Claim {
   virtual std::vector<Variant> variants() const = 0;
   /// True when the claim is checked in A's eigenbasis (generators then make A diagonal).
   virtual bool diagonal_a() const { return false; }
+  /// The cases the claim is checked on (A, E symmetric; A diagonal when diagonal_a()).
+  virtual CaseShape shape() const { return {diagonal_a(), false, ""}; }
+  /// The claim as `fimcheck check` names it on a command line ("weyl"; a user's claim: its options).
+  virtual std::string command() const { return name(); }
   /// Decides one case at `bits` (53: binary64 path; more: MPFI at that precision).
   virtual Outcome check_at(const MatrixCase& c, const std::string& variant, int bits) const = 0;
   /// An unverified estimate of how far the case violates the variant (> 0: apparently violated),

@@ -39,11 +39,15 @@ Rational simplest_rational(const Rational& lo, const Rational& hi) {
 
 std::optional<Rational> rational_eigenvalue(ExactCase& exact, const std::string& matrix, int k,
                                             const Rational& lo, const Rational& hi) {
+  return rational_eigenvalue(exact.get(matrix), k, lo, hi);
+}
+
+std::optional<Rational> rational_eigenvalue(const oracle::ExactSym& m, int k, const Rational& lo,
+                                            const Rational& hi) {
   const Rational r = simplest_rational(lo, hi);
   if (numerator(r) > bmp::mpz_int(1) << 4096 || denominator(r) > bmp::mpz_int(1) << 4096)
     return std::nullopt;  // not a simple number: the eigenvalue is most likely irrational
-  const auto& m = exact.get(matrix);
-  const int n = exact.dim();
+  const int n = m.dim();
   if (m.count_below(r) <= n - k && m.count_above(r) <= k - 1) return r;
   return std::nullopt;
 }

@@ -38,6 +38,10 @@ num::Rational simplest_rational(const num::Rational& lo, const num::Rational& hi
 std::optional<num::Rational> rational_eigenvalue(ExactCase& exact, const std::string& matrix, int k,
                                                  const num::Rational& lo, const num::Rational& hi);
 
+/// The same for the exact matrix m (any symmetric matrix of rationals).
+std::optional<num::Rational> rational_eigenvalue(const oracle::ExactSym& m, int k, const num::Rational& lo,
+                                                 const num::Rational& hi);
+
 /// The note on an UNDECIDED inequality whose sides could be an exact tie (see possible_tie).
 inline constexpr const char* kPossibleTie = "; both sides agree to 30 digits: an equality case?";
 

@@ -14,6 +14,8 @@
 #include "claims/exact_ties.hpp"
 #include "claims/genericity_m3.hpp"
 #include "claims/registry.hpp"
+#include "claims/user_claim.hpp"
+#include "expr/claim_lang.hpp"
 #include "fim/spec.hpp"
 #include "numeric/decimal.hpp"
 #include "numeric/parallel.hpp"
@@ -26,6 +28,8 @@
 namespace fim::cli {
 namespace {
 
+std::string claim_names();
+
 struct CheckArgs {
   std::string claim, variant = "stated", dim = "1..8", family = "all", report_dir, bound, noise, model;
   std::string scheme = "sym", granularity = "group";
@@ -34,6 +38,8 @@ struct CheckArgs {
   std::uint64_t seed = 1;
   bool json = false, list_variants = false, search = false, best_constant = false;
   std::string shard;  // --shard I/N
+  std::string user_claim, given, eigenbasis;  // --claim, --given, --eigenbasis
+  std::vector<std::string> psd;                // --psd NAME...
   double budget = 30;
   long budget_evals = 0;
 };
@@ -150,9 +156,34 @@ struct Plan {
   search::RunOptions o;
 };
 
-// The claim that CLAIM, --bound and --noise name (--bound makes one, kept in `owned`, and selects
-// its variant "conjectured"); throws CLI::ValidationError when there is none.
+// The user's claim of --claim and --given (instantiated for every n of --dim, so that a malformed
+// claim stops the run before any case); throws CLI::ValidationError naming the position.
+std::unique_ptr<claims::Claim> user_claim(const CheckArgs& a) {
+  if (!a.claim.empty()) throw CLI::ValidationError("--claim", "give either CLAIM or --claim TEXT, not both");
+  if (!a.bound.empty() || !a.noise.empty())
+    throw CLI::ValidationError("--claim", "--bound and --noise are for the built-in claims");
+  if (a.variant != "stated") throw CLI::ValidationError("--variant", "a claim given by --claim has only the variant 'stated'");
+  claims::UserClaimSpec spec{a.user_claim, a.given, "", !a.eigenbasis.empty()};
+  for (const std::string& x : a.psd)
+    if (spec.psd.find(x) == std::string::npos) spec.psd += x;
+  const auto [lo, hi] = parse_dims(a.dim);
+  try {
+    return claims::make_user_claim(spec, lo, hi);
+  } catch (const expr::ClaimError& e) {
+    throw CLI::ValidationError(e.label == "given" ? "--given" : "--claim", e.what());
+  }
+}
+
+// The claim that CLAIM, --claim, --bound and --noise name (--claim and --bound make one, kept in
+// `owned`; --bound selects its variant "conjectured"); throws CLI::ValidationError when there is none.
 const claims::Claim* claim_of(CheckArgs& a, std::unique_ptr<claims::Claim>& owned) {
+  if (!a.user_claim.empty()) {
+    owned = user_claim(a);
+    return owned.get();
+  }
+  if (!a.given.empty() || !a.psd.empty() || !a.eigenbasis.empty())
+    throw CLI::ValidationError("--given", "--given, --psd and --eigenbasis are for a claim given by --claim");
+  if (a.claim.empty()) throw CLI::ValidationError("CLAIM", "name a claim (" + claim_names() + ") or give one with --claim TEXT");
   if (!a.bound.empty()) {
     owned = with_bound(a);
     a.variant = "conjectured";
@@ -226,7 +257,8 @@ int report_run(const CheckArgs& a, const Plan& p, const search::RunResult& r) {
 // (not --jobs, --shard, --report); merge_check rebuilds the run from them.
 nlohmann::json slice_arguments(const CheckArgs& a) {
   return {{"claim", a.claim}, {"variant", a.variant}, {"bound", a.bound}, {"noise", a.noise}, {"seed", a.seed},
-          {"cases", a.cases}, {"dim", a.dim}, {"family", a.family}, {"max_bits", a.max_bits}, {"json", a.json}};
+          {"cases", a.cases}, {"dim", a.dim}, {"family", a.family}, {"max_bits", a.max_bits}, {"json", a.json},
+          {"user_claim", a.user_claim}, {"given", a.given}, {"psd", a.psd}, {"eigenbasis", a.eigenbasis}};
 }
 
 CheckArgs from_slice_arguments(const nlohmann::json& j) {
@@ -242,6 +274,10 @@ CheckArgs from_slice_arguments(const nlohmann::json& j) {
     a.family = j.at("family").get<std::string>();
     a.max_bits = j.at("max_bits").get<int>();
     a.json = j.at("json").get<bool>();
+    a.user_claim = j.at("user_claim").get<std::string>();
+    a.given = j.at("given").get<std::string>();
+    a.psd = j.at("psd").get<std::vector<std::string>>();
+    a.eigenbasis = j.at("eigenbasis").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw io::InputError("slice", "arguments", std::string("malformed arguments of check: ") + e.what());
   }
@@ -274,7 +310,10 @@ int run_check(CheckArgs a) {
       std::fprintf(stderr, "\r%d / %d cases", done, total);
       if (done == total) std::fprintf(stderr, "\n");
     };
-  if (a.search && !p.claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(2, 2), Eigen::MatrixXd::Zero(2, 2)}, p.o.variant))
+  if (a.search && !p.claim->approx_margin(claims::MatrixCase{Eigen::MatrixXd::Identity(p.o.dim_hi, p.o.dim_hi),
+                                                             Eigen::MatrixXd::Zero(p.o.dim_hi, p.o.dim_hi),
+                                                             Eigen::MatrixXd::Zero(p.o.dim_hi, p.o.dim_hi)},
+                                          p.o.variant))
     throw CLI::ValidationError("--search", "this claim has no margin for the targeted search");
   if (split_run(a.shard)) {
     const Sliced s{"check", slice_arguments(a), a.cases, "cases", [&](cluster::Slice range) {
@@ -310,7 +349,16 @@ int merge_check(const std::vector<report::SliceReport>& slices, const std::strin
 void add_check(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("check", "Property-test a claim: " + claim_names());
   auto a = std::make_shared<CheckArgs>();
-  cmd->add_option("CLAIM", a->claim, claim_names())->required();
+  cmd->add_option("CLAIM", a->claim, claim_names() + " (or --claim TEXT)");
+  cmd->add_option("--claim", a->user_claim,
+                  "Your own claim in the claim language, e.g. 'lambda(1, A+E) <= lambda(1, A) + norm(E)' "
+                  "(README, \"Your own claims\"; proofs/claim-language.md)");
+  cmd->add_option("--given", a->given, "--claim: a hypothesis in the same language; cases where it is false are HYPOTHESIS_FAILS");
+  cmd->add_option("--psd", a->psd, "--claim: generate this matrix positive semidefinite (A, B or E; repeatable)")
+      ->check(CLI::IsMember({"A", "B", "E"}));
+  cmd->add_option("--eigenbasis", a->eigenbasis,
+                  "--claim: generate A diagonal, the claim read in A's eigenbasis (as the built-in directional claim is)")
+      ->check(CLI::IsMember({"A"}));
   cmd->add_option("--cases", a->cases, "Number of generated cases")->check(CLI::Range(1, 10000000));
   cmd->add_option("--seed", a->seed, "Seed; the same seed gives the same cases");
   cmd->add_option("--dim", a->dim, "Dimensions LO..HI (1..64)");

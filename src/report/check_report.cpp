@@ -68,7 +68,7 @@ std::string cert_name(int k) { return k >= 0 ? "cert-" + std::to_string(k) + ".j
 
 std::string reproduce_command(const claims::Claim& claim, const search::RunOptions& o, int k) {
   std::ostringstream s;
-  s << "fimcheck check " << claim.name() << " --variant " << o.variant << " --seed " << o.seed
+  s << "fimcheck check " << claim.command() << " --variant " << o.variant << " --seed " << o.seed
     << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family);
   if (k >= 0) s << " --case " << k;  // k < 0: found by the targeted search
   else {
@@ -95,6 +95,7 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
                    {"shrink_steps", cx.shrink_steps},
                    {"A", claims::hex_matrix(cx.shrunk.a)},
                    {"E", claims::hex_matrix(cx.shrunk.e)},
+                   {"B", cx.shrunk.b.size() ? claims::hex_matrix(cx.shrunk.b) : nlohmann::json(nullptr)},
                    {"enclosures", cx.outcome.evidence},
                    {"certificate", cert_name(cx.case_index)},
                    {"reproduce", reproduce_command(claim, o, cx.case_index)}});
@@ -133,8 +134,9 @@ nlohmann::json check_report(const claims::Claim& claim, const claims::Variant& v
 
 std::string check_summary(const nlohmann::json& j) {
   std::ostringstream s;
-  s << j["claim"].get<std::string>() << " (" << j["variant"].get<std::string>() << "): "
-    << j["cases"].get<int>() << " cases, dim " << j["dim"][0] << ".." << j["dim"][1] << ", family "
+  if (j["claim"] == "user") s << "claim '" << j["statement"].get<std::string>() << "': ";
+  else s << j["claim"].get<std::string>() << " (" << j["variant"].get<std::string>() << "): ";
+  s << j["cases"].get<int>() << " cases, dim " << j["dim"][0] << ".." << j["dim"][1] << ", family "
     << j["family"].get<std::string>() << ", seed " << j["seed"] << ":";
   for (const char* v : {"HOLDS", "VIOLATED", "UNDECIDED", "HYPOTHESIS_FAILS"})
     s << "  " << v << " " << j["counts"][v].get<int>();
@@ -161,7 +163,9 @@ std::string check_markdown(const nlohmann::json& j) {
   s << "# fimcheck check " << j["claim"].get<std::string>() << " — variant `"
     << j["variant"].get<std::string>() << "`\n\n"
     << "Statement checked: " << j["statement"].get<std::string>()
-    << (j["proved"].get<bool>() ? " (the claim as stated)\n\n" : " (a deliberately false variant)\n\n")
+    << (j["proved"].get<bool>()   ? " (the claim as stated)\n\n"
+        : j["claim"] == "user" ? " (your claim, not proved: a VIOLATED case is a certified counterexample)\n\n"
+                               : " (a deliberately false variant)\n\n")
     << "Seed " << j["seed"] << ", " << j["cases"] << " cases, dimension " << j["dim"][0] << ".."
     << j["dim"][1] << ", family " << j["family"].get<std::string>() << ".\n\n"
     << "| verdict | cases |\n|---|---|\n";
@@ -185,6 +189,7 @@ std::string check_markdown(const nlohmann::json& j) {
       << "), shrunk from dimension " << cx["dimension_generated"] << " to "
       << cx["dimension_shrunk"] << " in " << cx["shrink_steps"] << " steps.\n\n"
       << "- A = `" << cx["A"].dump() << "`\n- E = `" << cx["E"].dump() << "`\n"
+      << (cx["B"].is_null() ? std::string() : "- B = `" + cx["B"].dump() + "`\n")
       << "- enclosures: `" << cx["enclosures"].dump() << "`\n"
       << "- certificate: `" << cx["certificate"].get<std::string>()
       << "` (check it: `fimcheck verify-cert " << cx["certificate"].get<std::string>() << "`)\n"

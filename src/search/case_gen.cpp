@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "numeric/interval.hpp"
 #include "search/matrix_gen.hpp"
 
 namespace fim::search {
@@ -113,6 +114,35 @@ rc::Gen<MatrixCase> cases(Family family, int dim_lo, int dim_hi, bool diag_a) {
     return rc::gen::map(rc::gen::pair(family_gen(family, n), perturbation(family, n)),
                         [](const std::pair<MatrixXd, MatrixXd>& p) { return MatrixCase{p.first, p.second}; });
   });
+}
+
+rc::Gen<MatrixCase> cases(Family family, int dim_lo, int dim_hi, const claims::CaseShape& shape) {
+  const auto pairs = cases(family, dim_lo, dim_hi, shape.diagonal_a);
+  if (!shape.with_b && shape.psd.empty()) return pairs;
+  const auto with_b = !shape.with_b ? pairs : rc::gen::mapcat(pairs, [family](const MatrixCase& c) {
+    return rc::gen::map(family_gen(family, static_cast<int>(c.a.rows())),
+                        [c](const MatrixXd& b) { return MatrixCase{c.a, c.e, b}; });
+  });
+  return rc::gen::map(with_b, [shape](const MatrixCase& c) { return shaped(c, shape); });
+}
+
+MatrixXd positive_semidefinite(const MatrixXd& m) {
+  MatrixXd p = m;
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    double row = 0;  // upward: the diagonal is at least the exact absolute row sum
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row = num::add_up(row, std::fabs(m(i, j)));
+    p(i, i) = std::isfinite(row) ? row : 0;  // an overflowing row: zero it, still PSD
+    if (!std::isfinite(row)) p.row(i).setZero(), p.col(i).setZero();
+  }
+  return p;
+}
+
+MatrixCase shaped(MatrixCase c, const claims::CaseShape& shape) {
+  for (const char x : shape.psd) {
+    MatrixXd& m = x == 'A' ? c.a : x == 'B' ? c.b : c.e;
+    if (m.size() > 0) m = positive_semidefinite(m);
+  }
+  return c;
 }
 
 rc::Shrinkable<MatrixCase> nth_case(const rc::Gen<MatrixCase>& gen, std::uint64_t seed, int k) {

@@ -19,6 +19,19 @@ Family parse_family(const std::string& name);
 /// with equality cases on purpose (E = c I, E e_1 parallel to e_1, E = 0).
 rc::Gen<claims::MatrixCase> cases(Family family, int dim_lo, int dim_hi, bool diagonal_a);
 
+/// Cases of a claim's shape: (A, E) as above, then B drawn like A when shape.with_b, then each
+/// matrix shape.psd names made positive semidefinite by positive_semidefinite(). A shape with
+/// neither gives exactly the cases of cases(family, dim_lo, dim_hi, shape.diagonal_a).
+rc::Gen<claims::MatrixCase> cases(Family family, int dim_lo, int dim_hi, const claims::CaseShape& shape);
+
+/// m with its diagonal raised to the absolute row sums (rounded upward): symmetric, exact binary64
+/// and diagonally dominant with a nonnegative diagonal, hence positive semidefinite (Gershgorin;
+/// proofs/claim-language.md, section 5). Off-diagonal entries, zeros included, are kept.
+Eigen::MatrixXd positive_semidefinite(const Eigen::MatrixXd& m);
+
+/// c with the matrices shape.psd names made positive semidefinite.
+claims::MatrixCase shaped(claims::MatrixCase c, const claims::CaseShape& shape);
+
 /// The case number k of a run with `seed` (the same k and seed give the same case), shrinkable.
 rc::Shrinkable<claims::MatrixCase> nth_case(const rc::Gen<claims::MatrixCase>& gen,
                                             std::uint64_t seed, int k);

@@ -65,7 +65,7 @@ void tally(RunResult& r, int k, const Outcome& out, const RunOptions& o) {
 RunResult run_cases(const claims::Claim& claim, const RunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   RunResult r;
-  const auto gen = cases(o.family, o.dim_lo, o.dim_hi, claim.diagonal_a());
+  const auto gen = cases(o.family, o.dim_lo, o.dim_hi, claim.shape());
   const int first = o.only_case.value_or(o.slice_begin);
   const int last = o.only_case ? first + 1 : o.slice_end >= 0 ? o.slice_end : o.cases;
   std::vector<Outcome> outcomes;

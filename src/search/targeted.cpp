@@ -12,20 +12,25 @@ using Eigen::VectorXd;
 
 namespace {
 
-// x <-> (A, E): A's diagonal (eigenbasis claims) or upper triangle, then E's upper triangle.
+// x <-> (A, E, B): A's diagonal (eigenbasis claims) or upper triangle, then E's upper triangle,
+// then B's when the claim has one; the shape's PSD matrices are made so after unpacking.
 struct Layout {
   int n;
-  bool diagonal_a;
-  int size() const { return (diagonal_a ? n : n * (n + 1) / 2) + n * (n + 1) / 2; }
+  claims::CaseShape shape;
+  bool diagonal_a() const { return shape.diagonal_a; }
+  int size() const { return (diagonal_a() ? n : n * (n + 1) / 2) + (shape.with_b ? 2 : 1) * n * (n + 1) / 2; }
 };
 
 VectorXd pack(const MatrixCase& c, const Layout& l) {
   VectorXd x(l.size());
   int k = 0;
   for (int j = 0; j < l.n; ++j)
-    for (int i = l.diagonal_a ? j : 0; i <= j; ++i) x(k++) = c.a(i, j);
+    for (int i = l.diagonal_a() ? j : 0; i <= j; ++i) x(k++) = c.a(i, j);
   for (int j = 0; j < l.n; ++j)
     for (int i = 0; i <= j; ++i) x(k++) = c.e(i, j);
+  if (l.shape.with_b)
+    for (int j = 0; j < l.n; ++j)
+      for (int i = 0; i <= j; ++i) x(k++) = c.b(i, j);
   return x;
 }
 
@@ -38,13 +43,18 @@ double round_bits(double v, int bits) {
 }
 
 MatrixCase unpack(const VectorXd& x, const Layout& l, int bits = 53) {
-  MatrixCase c{MatrixXd::Zero(l.n, l.n), MatrixXd::Zero(l.n, l.n)};
+  MatrixCase c{MatrixXd::Zero(l.n, l.n), MatrixXd::Zero(l.n, l.n), MatrixXd()};
   int k = 0;
   for (int j = 0; j < l.n; ++j)
-    for (int i = l.diagonal_a ? j : 0; i <= j; ++i) c.a(i, j) = c.a(j, i) = round_bits(x(k++), bits);
+    for (int i = l.diagonal_a() ? j : 0; i <= j; ++i) c.a(i, j) = c.a(j, i) = round_bits(x(k++), bits);
   for (int j = 0; j < l.n; ++j)
     for (int i = 0; i <= j; ++i) c.e(i, j) = c.e(j, i) = round_bits(x(k++), bits);
-  return c;
+  if (l.shape.with_b) {
+    c.b = MatrixXd::Zero(l.n, l.n);
+    for (int j = 0; j < l.n; ++j)
+      for (int i = 0; i <= j; ++i) c.b(i, j) = c.b(j, i) = round_bits(x(k++), bits);
+  }
+  return shaped(c, l.shape);
 }
 
 // Plain Nelder-Mead maximizing f from x0 with initial steps `step`, stopping once `evals`
@@ -124,15 +134,15 @@ namespace {
 // Nelder-Mead on `objective` from seeded starts drawn like run_cases' cases, within s's limits;
 // after each start, `done(best, value, layout)` may end the search (returns true).
 template <class Objective, class Done>
-SearchResult each_start(bool diagonal_a, const RunOptions& run, const SearchOptions& s, Objective objective, Done done) {
+SearchResult each_start(const claims::CaseShape& shape, const RunOptions& run, const SearchOptions& s, Objective objective, Done done) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   SearchResult out;
-  const auto gen = cases(run.family, std::max(run.dim_lo, 2), run.dim_hi, diagonal_a);
+  const auto gen = cases(run.family, std::max(run.dim_lo, 2), run.dim_hi, shape);
   const auto evaluations_left = [&] { return s.max_evaluations <= 0 ? long{s.evaluations_per_start} : s.max_evaluations - out.evaluations; };
   for (int k = 0; elapsed() < s.budget_seconds && evaluations_left() > 0; ++k) {
     const MatrixCase start = nth_case(gen, run.seed ^ 0x5ea4c4, k).value();
-    const Layout l{static_cast<int>(start.a.rows()), diagonal_a};
+    const Layout l{static_cast<int>(start.a.rows()), shape};
     if (!objective(start)) break;  // no estimate for this claim
     const VectorXd x0 = pack(start, l);
     VectorXd step = 0.1 * x0.cwiseAbs();
@@ -156,7 +166,7 @@ SearchResult each_start(bool diagonal_a, const RunOptions& run, const SearchOpti
 
 SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, const SearchOptions& s) {
   const auto margin = [&](const MatrixCase& c) { return claim.approx_margin(c, run.variant); };
-  return each_start(claim.diagonal_a(), run, s, margin,
+  return each_start(claim.shape(), run, s, margin,
                     [&](const VectorXd& best, double value, const Layout& l, SearchResult& out) {
                       if (!(value > 0)) return false;
                       const auto o = claims::check(claim, unpack(best, l, 24), run.variant, run.precision);
@@ -168,7 +178,7 @@ SearchResult targeted_search(const claims::Claim& claim, const RunOptions& run, 
 
 BestCase maximize(const Objective& objective, bool diagonal_a, const RunOptions& run, const SearchOptions& s) {
   BestCase r;
-  const SearchResult sr = each_start(diagonal_a, run, s, objective,
+  const SearchResult sr = each_start(claims::CaseShape{diagonal_a, false, ""}, run, s, objective,
                                      [&](const VectorXd& best, double value, const Layout& l, SearchResult&) {
                                        if (value > r.value) r.value = value, r.best = unpack(best, l);
                                        return false;
