@@ -45,7 +45,8 @@ struct ParsedClaim::Node {
   AtomKind atom = AtomKind::Lambda;               // Atom
   MatrixPtr m, m2;                                // Atom
   std::size_t pos = 0;                            // 1-based column, for messages
-  std::size_t begin = 0, end = 0;                 // Cmp, Atom's index: 0-based source span
+  std::size_t begin = 0, end = 0;                 // Cmp, Atom's index: 0-based source span;
+                                                  // Forall: the 1-based columns of its bounds
   struct Use {
     std::size_t offset, length;
     std::string name;
@@ -419,8 +420,10 @@ class Parser {
     }
     if (!at_name("in")) throw error(peek().pos, "expected 'in' after the variables of forall");
     take();
+    const std::size_t lo_pos = peek().pos;
     NodePtr lo = bound_scalar("lower");
     expect("..", "'..' between the bounds of forall");
+    const std::size_t hi_pos = peek().pos;
     NodePtr hi = bound_scalar("upper");
     scope_.insert(scope_.end(), vars.begin(), vars.end());
     NodePtr with;
@@ -435,6 +438,8 @@ class Parser {
     scope_.resize(scope_.size() - vars.size());
     auto n = node(K::Forall, {lo, hi, with, body}, kw.pos);
     n->vars = std::move(vars);
+    n->begin = lo_pos;
+    n->end = hi_pos;
     return n;
   }
 
@@ -884,17 +889,18 @@ class Instantiator {
   }
 
   /// The integer value of a forall bound.
-  Rational integer_bound(const Node& e, const char* which) const {
+  Rational integer_bound(const Node& e, std::size_t pos, const char* which) const {
     const Rational v = exact(e);
     if (bmp::denominator(v) != 1)
-      throw error(e.pos, std::string("the ") + which + " bound of forall is " + num::rational_text(v) +
+      throw error(pos, std::string("the ") + which + " bound of forall is " + num::rational_text(v) +
                              ", not an integer (n = " + std::to_string(g_.n) + where_suffix() + ")");
     return v;
   }
 
   /// A forall: the And of its instances (those whose `with` holds), in lexicographic order.
   FormulaPtr forall(const Node& f, const std::string& where) {
-    const Rational lo = integer_bound(*f.kids[0], "lower"), hi = integer_bound(*f.kids[1], "upper");
+    const Rational lo = integer_bound(*f.kids[0], f.begin, "lower");
+    const Rational hi = integer_bound(*f.kids[1], f.end, "upper");
     auto out = std::make_shared<Formula>();
     out->op = Formula::Op::And;
     out->where = where;
