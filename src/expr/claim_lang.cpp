@@ -431,6 +431,7 @@ class Parser {
       const std::size_t pos = take().pos;
       with = formula();
       if (with->has_atom) throw error(pos, "the 'with' condition of forall cannot use an atom");
+      if (has_forall(*with)) throw error(pos, "the 'with' condition of forall cannot contain a forall");
     }
     if (!at_symbol(":")) throw error(peek().pos, "expected ':' after the range of forall");
     take();
@@ -441,6 +442,12 @@ class Parser {
     n->begin = lo_pos;
     n->end = hi_pos;
     return n;
+  }
+
+  static bool has_forall(const Node& f) {
+    if (f.k == K::Forall) return true;
+    if (f.k != K::And && f.k != K::Or) return false;
+    return std::any_of(f.kids.begin(), f.kids.end(), [](const NodePtr& p) { return has_forall(*p); });
   }
 
   /// A forall bound: a scalar without atoms.
@@ -947,7 +954,7 @@ class Instantiator {
           default: return a > b;
         }
       }
-      default: throw error(f.pos, "a forall inside a 'with' condition is not supported");
+      default: throw std::logic_error("claim_lang: a forall in a 'with' condition");
     }
   }
 

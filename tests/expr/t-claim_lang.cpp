@@ -262,6 +262,10 @@ TEST_CASE("errors name the exact position and the reason") {
         "claim: position 16: the upper bound of forall cannot use an atom");
   CHECK(error_of("forall i in 1..n with norm(A) <= 1: norm(A) <= i") ==
         "claim: position 18: the 'with' condition of forall cannot use an atom");
+  CHECK(error_of("forall i in 1..n with (forall j in 1..2: j <= i): norm(A) <= i") ==
+        "claim: position 18: the 'with' condition of forall cannot contain a forall");
+  CHECK(error_of("forall i in 1..n with 1/(i-2) > 0: norm(A) <= i") ==
+        "claim: position 25: division by zero (n = 3, i = 2)");
   CHECK(error_of("lambda(norm(A), A) <= 1") == "claim: position 8: the index of lambda cannot use an atom");
   CHECK(error_of("sym(A*E) <= 1") ==
         "claim: position 1: unexpected 'sym'");
