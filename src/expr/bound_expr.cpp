@@ -9,6 +9,8 @@
 #include <optional>
 #include <type_traits>
 
+#include "expr/interval_ops.hpp"
+#include "expr/lexing.hpp"
 #include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
 #include "numeric/mp.hpp"
@@ -80,18 +82,6 @@ std::string name_list(const std::vector<std::string>& names) {
   return out;
 }
 
-/// The tightest binary64 interval containing the rational q (an end is infinite on overflow).
-Ival enclose_binary64(const Rational& q) {
-  mpfr_t t;
-  mpfr_init2(t, 53);
-  mpfr_set_q(t, q.backend().data(), MPFR_RNDD);
-  const double lo = mpfr_get_d(t, MPFR_RNDD);  // beyond DBL_MAX: DBL_MAX below, +inf above
-  mpfr_set_q(t, q.backend().data(), MPFR_RNDU);
-  const double hi = mpfr_get_d(t, MPFR_RNDU);
-  mpfr_clear(t);
-  return Ival(lo, hi);
-}
-
 // ---- Lexer ---------------------------------------------------------------------------------------
 
 struct Token {
@@ -100,48 +90,11 @@ struct Token {
   std::size_t pos;  // 1-based column of its first character
 };
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || is_digit(c); }
-
-/// The index just past the digits of s starting at i.
-std::size_t skip_digits(const std::string& s, std::size_t i) {
-  while (i < s.size() && is_digit(s[i])) ++i;
-  return i;
-}
-
-/// The end of the decimal literal starting at i (digits [. digits] [e [+-] digits]); throws if
-/// it has no mantissa digit or an exponent without digits.
+/// The end of the decimal literal starting at i; throws if it is malformed.
 std::size_t scan_number(const std::string& s, std::size_t i) {
-  const std::size_t start = i;
-  i = skip_digits(s, i);
-  std::size_t digits = i - start;
-  if (i < s.size() && s[i] == '.') {
-    const std::size_t frac = i + 1;
-    i = skip_digits(s, frac);
-    digits += i - frac;
-  }
-  bool ok = digits > 0;
-  if (ok && i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    std::size_t j = i + 1;
-    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
-    i = skip_digits(s, j);
-    ok = i > j;
-  }
-  if (!ok) {
-    const std::size_t end = std::max(i, start + 1);
-    throw BoundExprError(start + 1, "malformed number '" + s.substr(start, end - start) + "'");
-  }
-  return i;
-}
-
-/// "'c'" for a printable character, its byte value otherwise.
-std::string describe_char(char c) {
-  if (c > ' ' && c < 127) return "'" + std::string(1, c) + "'";
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02x", static_cast<unsigned char>(c));
-  return std::string("byte ") + buf;
+  const lex::Scanned r = lex::scan_decimal(s, i, false);
+  if (!r.ok) throw BoundExprError(i + 1, "malformed number '" + s.substr(i, r.end - i) + "'");
+  return r.end;
 }
 
 /// The tokens of s, ending with an End token at column s.size() + 1.
@@ -149,21 +102,21 @@ std::vector<Token> tokenize(const std::string& s) {
   std::vector<Token> out;
   std::size_t i = 0;
   while (true) {
-    while (i < s.size() && is_space(s[i])) ++i;
+    while (i < s.size() && lex::is_space(s[i])) ++i;
     if (i == s.size()) break;
     const std::size_t start = i;
     const char c = s[i];
     Token::Kind kind = Token::Symbol;
-    if (is_digit(c) || c == '.') {
+    if (lex::is_digit(c) || c == '.') {
       i = scan_number(s, i);
       kind = Token::Number;
-    } else if (is_name_start(c)) {
-      while (i < s.size() && is_name_char(s[i])) ++i;
+    } else if (lex::is_name_start(c)) {
+      while (i < s.size() && lex::is_name_char(s[i])) ++i;
       kind = Token::Name;
     } else if (c != '\0' && std::strchr("+-*/^(),", c)) {
       ++i;
     } else {
-      throw BoundExprError(start + 1, "unexpected character " + describe_char(c));
+      throw BoundExprError(start + 1, "unexpected character " + lex::describe_char(c));
     }
     out.push_back({kind, s.substr(start, i - start), start + 1});
   }
@@ -295,7 +248,7 @@ class Parser {
     } catch (const std::exception&) {  // exponent beyond 1e+-100000, or beyond a long
       throw BoundExprError(t.pos, "number out of range '" + t.text + "'");
     }
-    n->value_ival = enclose_binary64(n->value);
+    n->value_ival = ops::enclose_binary64(n->value);
     return n;
   }
 
@@ -335,117 +288,11 @@ class Parser {
 
 // ---- Interval primitives, one overload per interval type ------------------------------------------
 
-template <class I>
-using Tag = std::type_identity<I>;
+using namespace ops;  // NOLINT: the interval primitives (interval_ops.hpp)
 
-int lo_sign(const Ival& x) { return (x.lo > 0) - (x.lo < 0); }
-int hi_sign(const Ival& x) { return (x.hi > 0) - (x.hi < 0); }
-bool lo_le(const Ival& a, const Ival& b) { return a.lo <= b.lo; }
-bool hi_le(const Ival& a, const Ival& b) { return a.hi <= b.hi; }
-/// [lower(a), upper(b)], given lower(a) <= upper(b).
-Ival between(const Ival& a, const Ival& b) { return {a.lo, b.hi}; }
-/// The point interval at lower(x).
-Ival low_point(const Ival& x) { return Ival(x.lo); }
-Ival entire(Tag<Ival>) { return Ival::entire(); }
 Ival constant(const BoundNode& n, Tag<Ival>) { return n.value_ival; }
-/// Ival maps NaN ends to the whole line on construction already.
-Ival no_nan(const Ival& x) { return x; }
-
-mpfr_srcptr lo_end(const MpIval& x) { return &x.data()->left; }
-mpfr_srcptr hi_end(const MpIval& x) { return &x.data()->right; }
-int lo_sign(const MpIval& x) { return mpfr_sgn(lo_end(x)); }
-int hi_sign(const MpIval& x) { return mpfr_sgn(hi_end(x)); }
-bool lo_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(lo_end(a), lo_end(b)); }
-bool hi_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(hi_end(a), hi_end(b)); }
-MpIval between(const MpIval& a, const MpIval& b) {
-  MpIval r;
-  mpfi_interv_fr(r.data(), lo_end(a), hi_end(b));  // rounded outward
-  return r;
-}
-MpIval low_point(const MpIval& x) {
-  MpIval r;
-  mpfi_set_fr(r.data(), lo_end(x));  // rounded outward if x is more precise
-  return r;
-}
-MpIval entire(Tag<MpIval>) {
-  MpIval r;
-  mpfi_interv_d(r.data(), -num::inf, num::inf);
-  return r;
-}
-MpIval constant(const BoundNode& n, Tag<MpIval>) {
-  MpIval r;
-  mpfi_set_q(r.data(), n.value.backend().data());  // rounded outward
-  return r;
-}
-/// The whole line in place of an interval with a NaN end (from an indeterminate form).
-MpIval no_nan(const MpIval& x) { return mpfi_nan_p(x.data()) ? entire(Tag<MpIval>{}) : x; }
-
-// Exact rational intervals (verify-cert): ends compared exactly, the whole line as a flag.
-int sign_of(const Rational& x) { return (x > 0) - (x < 0); }
-int lo_sign(const RatIval& x) { return x.whole ? -1 : sign_of(x.lo); }
-int hi_sign(const RatIval& x) { return x.whole ? 1 : sign_of(x.hi); }
-bool lo_le(const RatIval& a, const RatIval& b) { return a.whole || (!b.whole && a.lo <= b.lo); }
-bool hi_le(const RatIval& a, const RatIval& b) { return b.whole || (!a.whole && a.hi <= b.hi); }
-RatIval between(const RatIval& a, const RatIval& b) {
-  return a.whole || b.whole ? RatIval::entire() : RatIval(a.lo, b.hi);
-}
-RatIval low_point(const RatIval& x) { return x.whole ? x : RatIval(x.lo); }
-RatIval entire(Tag<RatIval>) { return RatIval::entire(); }
-RatIval constant(const BoundNode& n, Tag<RatIval>) { return RatIval(n.value); }
-RatIval no_nan(const RatIval& x) { return x; }
-
-// ---- Operations, generic over the interval type ----------------------------------------------------
-
 template <class I>
-bool contains_zero(const I& x) { return lo_sign(x) <= 0 && hi_sign(x) >= 0; }
-
-/// The point interval at upper(x).
-template <class I>
-I high_point(const I& x) { return -low_point(-x); }
-
-/// Encloses x / y; the whole line when y contains 0.
-template <class I>
-I divide(const I& x, const I& y) { return contains_zero(y) ? entire(Tag<I>{}) : x / y; }
-
-/// Encloses sqrt over the nonnegative part of x; the whole line when x < 0 throughout.
-template <class I>
-I sqrt_part(const I& x) {
-  if (hi_sign(x) < 0) return entire(Tag<I>{});
-  return lo_sign(x) < 0 ? sqrt(between(I(0), x)) : sqrt(x);
-}
-
-/// Encloses {min(a, b)}: [min of the lower ends, min of the upper ends].
-template <class I>
-I min_of(const I& a, const I& b) { return between(lo_le(a, b) ? a : b, hi_le(a, b) ? a : b); }
-/// Encloses {max(a, b)}: [max of the lower ends, max of the upper ends].
-template <class I>
-I max_of(const I& a, const I& b) { return between(lo_le(a, b) ? b : a, hi_le(a, b) ? b : a); }
-
-/// Encloses p^n by binary powering (p a point or a narrow interval, n >= 0).
-template <class I>
-I power_by_squaring(I p, unsigned long n) {
-  I r(1);
-  for (; n; n >>= 1) {
-    if (n & 1) r = r * p;
-    if (n > 1) p = p * p;
-  }
-  return r;
-}
-
-/// Encloses x^n for n >= 1 where t -> t^n increases on x: powers of the two ends.
-template <class I>
-I monotone_power(const I& x, unsigned long n) {
-  return between(power_by_squaring(low_point(x), n), power_by_squaring(high_point(x), n));
-}
-
-/// Encloses x^n (0^0 = 1); for even n it works on |x|, so the lower end is 0 when x contains 0.
-template <class I>
-I int_power(const I& x, long n) {
-  if (n == 0) return I(1);
-  if (n < 0) return divide(I(1), int_power(x, -n));
-  const auto m = static_cast<unsigned long>(n);
-  return m % 2 == 0 ? monotone_power(I(abs(x)), m) : monotone_power(x, m);
-}
+I constant(const BoundNode& n, Tag<I> tag) { return from_rational(n.value, tag); }
 
 /// The value given for variable `name`; throws std::invalid_argument if none was.
 template <class I>

@@ -72,6 +72,8 @@ struct Formula {
 };
 using FormulaPtr = std::shared_ptr<const Formula>;
 
+struct Ground;
+
 /// A claim (or a hypothesis) as parsed, before a dimension is chosen.
 class ParsedClaim {
  public:
@@ -86,6 +88,7 @@ class ParsedClaim {
  private:
   std::string text_, label_;
   std::shared_ptr<const Node> root_;
+  std::vector<char> names_;
   friend struct Ground;
   friend Ground instantiate(const ParsedClaim&, const ParsedClaim*, int);
 };
