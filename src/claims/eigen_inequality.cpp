@@ -1,5 +1,7 @@
 #include "claims/eigen_inequality.hpp"
 
+#include "claims/eigen_structure.hpp"
+
 #include <cstdio>
 
 #include "linalg/enclose_spectrum.hpp"
@@ -106,6 +108,33 @@ double approx_linear_margin(const std::vector<LinearIneq>& ineqs, const MatrixCa
     worst = std::max(worst, (lhs - rhs) / scale);
   }
   return worst;
+}
+
+std::optional<double> identity_multiple(const MatrixXd& m) {
+  if (m.size() == 0 || !m.isDiagonal(0.0) || !(m.diagonal().array() == m(0, 0)).all()) return std::nullopt;
+  return m(0, 0);
+}
+
+bool holds_by_order(const LinearIneq& q, const MatrixCase& c) {
+  const auto a = identity_multiple(c.a), e = identity_multiple(c.e);
+  if (!a && !e) return false;
+  // each matrix as (base, shift): base 0 = A, 1 = E, -1 none (the matrix is shift * I)
+  const auto as_shift = [&](const std::string& m) -> std::pair<int, num::Rational> {
+    if (m == "A") return a ? std::pair{-1, num::to_rational(*a)} : std::pair{0, num::Rational(0)};
+    if (m == "E") return e ? std::pair{-1, num::to_rational(*e)} : std::pair{1, num::Rational(0)};
+    const num::Rational sa = a ? num::to_rational(*a) : 0, se = e ? num::to_rational(*e) : 0;
+    return {a && e ? -1 : e ? 0 : 1, a && e ? num::Rational(sa + se) : e ? se : sa};  // A + E
+  };
+  std::map<std::pair<int, int>, num::Rational> terms;
+  num::Rational constant = -num::to_rational(q.constant);
+  for (int side : {1, -1})
+    for (const EigTerm& t : side > 0 ? q.lhs : q.rhs) {
+      const auto [base, shift] = as_shift(t.matrix);
+      const num::Rational coef = side * num::to_rational(t.coef);
+      constant += coef * shift;
+      if (base >= 0) terms[{base, t.index}] += coef;
+    }
+  return nonpositive_by_order(terms, num::RatIval(constant), false);
 }
 
 nlohmann::json to_json(const num::MpIval& x) { return num::to_json(num::to_ival(x)); }

@@ -82,6 +82,14 @@ std::optional<std::vector<num::Rational>> rational_terms(const LinearIneq& q, co
   return values;
 }
 
+/// c when m = c I exactly, else nullopt.
+std::optional<double> identity_multiple(const Eigen::MatrixXd& m);
+
+/// q holds exactly by the order of the eigenvalues when E or A is a multiple c I of the identity
+/// (lambda_k(A + cI) = lambda_k(A) + c; proofs/claim-language.md, Lemma 5); false when that does not
+/// prove it.
+bool holds_by_order(const LinearIneq& q, const MatrixCase& c);
+
 /// Decides every inequality from the enclosures; an overlap is retried exactly when the eigenvalues
 /// involved are rational. The first violated inequality (or else the first undecided) is reported,
 /// a violation with its certificate.
@@ -117,6 +125,10 @@ Outcome decide_linear(const std::vector<LinearIneq>& ineqs, const PairSpectra<I>
         verdict = l <= rr ? Verdict::Holds : Verdict::Violated;
         how = " (exact: rational eigenvalues)";
       }
+    if (verdict == Verdict::Undecided && how.empty() && holds_by_order(q, c)) {
+      verdict = Verdict::Holds;
+      how = " (exact: the order of the eigenvalues, E or A a multiple of I)";
+    }
     if (verdict == Verdict::Undecided && how.empty() && finite(lhs) && finite(rhs) &&
         possible_tie(num::lower_rational(lhs), num::upper_rational(lhs), num::lower_rational(rhs),
                      num::upper_rational(rhs)))

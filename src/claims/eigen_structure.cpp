@@ -115,7 +115,7 @@ Form linear(const Scalar& s, const expr::Ground& g, const Values& v, const std::
 // sum_k c_k lambda_k <= 0 for every lambda_1 >= ... >= lambda_n when sum_k c_k = 0 and every
 // prefix sum c_1 + ... + c_j <= 0: the sum is sum_j P_j (lambda_j - lambda_{j+1}) + P_n lambda_n
 // (proofs/claim-language.md, Lemma 5).
-bool nonpositive_by_order(const std::map<int, Rational>& coef) {
+bool prefix_sums_nonpositive(const std::map<int, Rational>& coef) {
   Rational prefix = 0;
   for (const auto& [k, c] : coef) {  // ascending k; indices between keys add nothing
     prefix += c;
@@ -124,15 +124,7 @@ bool nonpositive_by_order(const std::map<int, Rational>& coef) {
   return prefix == 0;
 }
 
-// L <= 0 (strict: L < 0) for every value of the eigenvalues L names.
-bool proves_nonpositive(const Form& l, bool strict) {
-  if (!l.ok || l.rest.whole || (strict ? l.rest.hi >= 0 : l.rest.hi > 0)) return false;
-  std::map<int, std::map<int, Rational>> by_base;
-  for (const auto& [key, c] : l.terms) by_base[key.first][key.second] = c;
-  for (const auto& [base, coef] : by_base)
-    if (!nonpositive_by_order(coef)) return false;
-  return true;
-}
+bool proves_nonpositive(const Form& l, bool strict) { return l.ok && nonpositive_by_order(l.terms, l.rest, strict); }
 
 // The comparison f proved true by structure.
 bool proves(const Formula& f, const expr::Ground& g, const Values& v, const std::vector<Shift>& shifts) {
@@ -143,6 +135,16 @@ bool proves(const Formula& f, const expr::Ground& g, const Values& v, const std:
 }
 
 }  // namespace
+
+bool nonpositive_by_order(const std::map<std::pair<int, int>, Rational>& terms, const RatIval& constant, bool strict) {
+  if (constant.whole || (strict ? constant.hi >= 0 : constant.hi > 0)) return false;
+  std::map<int, std::map<int, Rational>> by_base;
+  for (const auto& [key, c] : terms)
+    if (c != 0) by_base[key.first][key.second] = c;
+  for (const auto& [base, coef] : by_base)
+    if (!prefix_sums_nonpositive(coef)) return false;
+  return true;
+}
 
 Truth structural_truth(const expr::Ground& g, const Formula& f, const Values& values, const std::vector<Shift>& shifts) {
   if (f.op != Formula::Op::And && f.op != Formula::Op::Or) {

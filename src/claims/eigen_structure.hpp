@@ -4,6 +4,8 @@
 // linear form in the eigenvalues of base matrices, and the form is bounded by the ordering
 // lambda_1 >= ... >= lambda_n instead of by enclosures.
 #pragma once
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "expr/claim_lang.hpp"
@@ -18,6 +20,11 @@ struct Shift {
   int base = -1;
   num::Rational shift = 0;
 };
+
+/// sum coef * lambda_k(base) + constant <= 0 (strict: < 0) for every spectrum of every base, by the
+/// order lambda_1 >= ... >= lambda_n alone (proofs/claim-language.md, Lemma 5); terms by (base, k).
+bool nonpositive_by_order(const std::map<std::pair<int, int>, num::Rational>& terms, const num::RatIval& constant,
+                          bool strict);
 
 /// The truth of f where every comparison the values leave Unknown may still be proved True by
 /// structure; a structural step never proves a comparison False (a violation always comes from

@@ -433,7 +433,7 @@ nlohmann::json atom_json(const RatIval& x) {
 
 // "where: comparison" of an evaluation, for messages and reports.
 std::string place(const expr::Evaluation& e) {
-  const std::string what = !e.why.empty() ? e.why : e.text;
+  const std::string what = e.why.empty() ? e.text : e.text.empty() ? e.why : e.text + " (" + e.why + ")";
   return e.where.empty() ? what : e.where + ": " + what;
 }
 
@@ -447,7 +447,7 @@ Outcome verdict_at(const expr::Ground& g, const std::vector<expr::Value<I>>& v, 
       decisive = e;
       out.verdict = e.truth == Truth::Unknown ? Verdict::Undecided : Verdict::HypothesisFails;
       out.where = e.truth == Truth::False       ? "the given is false"
-                  : e.truth == Truth::Undefined ? "the given is undefined: " + e.why
+                  : e.truth == Truth::Undefined ? "the given is " + e.why
                                                 : "the given is undecided: " + place(e);
       return out;
     }
@@ -457,7 +457,7 @@ Outcome verdict_at(const expr::Ground& g, const std::vector<expr::Value<I>>& v, 
     case Truth::True: out.verdict = Verdict::Holds; break;
     case Truth::False: out.verdict = Verdict::Violated, out.where = place(decisive); break;
     case Truth::Undefined:
-      out.verdict = Verdict::HypothesisFails, out.where = "the claim is undefined: " + decisive.why;
+      out.verdict = Verdict::HypothesisFails, out.where = "the claim is " + decisive.why;
       break;
     default: out.verdict = Verdict::Undecided, out.where = place(decisive);
   }

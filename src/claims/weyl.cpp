@@ -12,9 +12,7 @@ std::string ij(int i, int j) { return "i = " + std::to_string(i) + ", j = " + st
 // E = c I: lambda_k(A + cI) = lambda_k(A) + c exactly, so every stated inequality reduces to
 // lambda_{i+j-1}(A) <= lambda_i(A), true in descending order; A = c I likewise reduces it to
 // lambda_{i+j-1}(E) <= lambda_j(E) (proofs/weyl.md, equality cases).
-bool scalar_matrix(const Eigen::MatrixXd& e) {
-  return e.isDiagonal(0.0) && (e.diagonal().array() == e(0, 0)).all();
-}
+bool scalar_matrix(const Eigen::MatrixXd& e) { return identity_multiple(e).has_value(); }
 
 class Weyl final : public Claim {
  public:

@@ -68,7 +68,9 @@ std::string cert_name(int k) { return k >= 0 ? "cert-" + std::to_string(k) + ".j
 
 std::string reproduce_command(const claims::Claim& claim, const search::RunOptions& o, int k) {
   std::ostringstream s;
-  s << "fimcheck check " << claim.command() << " --variant " << o.variant << " --seed " << o.seed
+  s << "fimcheck check " << claim.command();
+  if (claim.name() != "user") s << " --variant " << o.variant;
+  s << " --seed " << o.seed
     << " --dim " << o.dim_lo << ".." << o.dim_hi << " --family " << family_name(o.family);
   if (k >= 0) s << " --case " << k;  // k < 0: found by the targeted search
   else {

@@ -1,0 +1,88 @@
+// user: property tests of claims written in the claim language (check --claim;
+// proofs/claim-language.md):
+// 1. the built-in weyl and directional claims, restated in the language, get the same verdict as
+//    the built-in code on every case of the same seeds, variant by variant (directional's cases
+//    with a repeated top eigenvalue excepted: rayleigh is defined only for a simple one, so the
+//    language says HYPOTHESIS_FAILS there; counted and checked);
+// 2. textbook inequalities are never certified VIOLATED, and are certified HOLDS on most cases;
+// 3. each false neighbour (an index shifted, a constant halved, a sign flipped) gets a certified
+//    counterexample whose certificate verify-cert confirms exactly, and a tampered copy is refused.
+#include <map>
+
+#include "claim_properties.hpp"
+#include "claims/user_claim.hpp"
+
+namespace fim::props {
+namespace {
+
+using claims::Verdict;
+
+struct Restated {
+  const char* builtin;
+  const char* variant;
+  claims::UserClaimSpec spec;
+};
+
+// weyl and directional in the language (proofs/claim-language.md, section 7).
+const std::vector<Restated>& restated() {
+  static const std::vector<Restated> r = {
+      {"weyl", "stated",
+       {"(forall i, j in 1..n with i + j - 1 <= n: lambda(i+j-1, A+E) <= lambda(i, A) + lambda(j, E)) and "
+        "(forall i in 1..n: lambda(i, A) + lambda_min(E) <= lambda(i, A+E))"}},
+      {"weyl", "index-shift",
+       {"forall i, j in 1..n with i + j >= 3 and i + j - 2 <= n: lambda(i+j-2, A+E) <= lambda(i, A) + lambda(j, E)"}},
+      {"weyl", "lower-top", {"forall i in 1..n: lambda(i, A) + lambda(1, E) <= lambda(i, A+E)"}},
+      {"weyl", "half-top", {"forall i in 1..n: lambda(i, A+E) <= lambda(i, A) + lambda(1, E) / 2"}},
+      {"directional", "stated", {"lambda(1, A+E) >= lambda(1, A) + rayleigh(A, E)", "", "", true}},
+      {"directional", "upper", {"lambda(1, A+E) <= lambda(1, A) + rayleigh(A, E)", "", "", true}},
+      {"directional", "double", {"lambda(1, A+E) >= lambda(1, A) + 2*rayleigh(A, E)", "", "", true}},
+      {"directional", "bottom", {"lambda(1, A+E) >= lambda(1, A) + rayleigh(-A, E)", "", "", true}},
+  };
+  return r;
+}
+
+// True when A (diagonal) has its largest (bottom: smallest) diagonal entry more than once.
+bool repeated_extreme(const Eigen::MatrixXd& a, bool bottom) {
+  const double x = bottom ? a.diagonal().minCoeff() : a.diagonal().maxCoeff();
+  return (a.diagonal().array() == x).count() > 1;
+}
+
+void same_verdicts(Runner& run, const linalg::Precision& p) {
+  const int cases = static_cast<int>(scaled_count(400));
+  for (const Restated& r : restated()) {
+    const claims::Claim& builtin = *claims::find_claim(r.builtin);
+    const auto user = claims::make_user_claim(r.spec, 1, 8);
+    const auto gen = search::cases(search::Family::All, 1, 8, builtin.shape());
+    std::map<std::string, int> builtin_counts, user_counts;
+    int differ = 0, excepted = 0;
+    std::string first;
+    for (int k = 0; k < cases; ++k) {
+      const claims::MatrixCase c = search::nth_case(gen, 1, k).value();
+      const Verdict b = claims::check(builtin, c, r.variant, p).verdict;
+      const Verdict u = claims::check(*user, c, "stated", p).verdict;
+      ++builtin_counts[claims::to_string(b)], ++user_counts[claims::to_string(u)];
+      const bool simple_only = builtin.diagonal_a() && repeated_extreme(c.a, std::string(r.variant) == "bottom");
+      if (simple_only && u == Verdict::HypothesisFails) ++excepted;
+      else if (b != u && differ++ == 0)
+        first = "case " + std::to_string(k) + ": " + claims::to_string(b) + " built in, " + claims::to_string(u) + " in the language";
+    }
+    std::string counts;
+    for (const char* v : {"HOLDS", "VIOLATED", "UNDECIDED", "HYPOTHESIS_FAILS"})
+      counts += std::string(v) + " " + std::to_string(builtin_counts[v]) + "/" + std::to_string(user_counts[v]) + " ";
+    run.check(std::string(r.builtin) + " " + r.variant + " in the language: the built-in verdict on each of " +
+                  std::to_string(cases) + " cases",
+              differ == 0 && user_counts["HOLDS"] + user_counts["VIOLATED"] > 0,
+              counts + "(built in/language); " + std::to_string(excepted) + " cases with a repeated top excepted" +
+                  (first.empty() ? "" : "; first difference " + first));
+  }
+}
+
+}  // namespace
+}  // namespace fim::props
+
+int main() {
+  fim::props::Runner run;
+  const fim::linalg::Precision p{4096, 1e-10};
+  fim::props::same_verdicts(run, p);
+  return run.finish();
+}
