@@ -77,6 +77,91 @@ void same_verdicts(Runner& run, const linalg::Precision& p) {
   }
 }
 
+struct Textbook {
+  claims::UserClaimSpec spec;
+  int dim_lo = 1, dim_hi = 8;
+};
+
+// True inequalities (proofs/claim-language.md, section 8, with their sources).
+const std::vector<Textbook>& textbook_true() {
+  static const std::vector<Textbook> t = {
+      {{"forall i, j in 1..n with i + j - 1 <= n: lambda(i+j-1, A+E) <= lambda(i, A) + lambda(j, E)"}},
+      {{"lambda(1, A+E) + lambda(2, A+E) <= lambda(1, A) + lambda(2, A) + lambda(1, E) + lambda(2, E)"}, 2, 8},
+      {{"norm(A+E) <= norm(A) + norm(E)"}},
+      {{"forall k in 1..n: lambda(k, A) + lambda_min(E) <= lambda(k, A+E) and lambda(k, A+E) <= lambda(k, A) + lambda(1, E)"}},
+      {{"rayleigh(A, A) >= lambda(1, A) and rayleigh(A, A) <= lambda(1, A)", "gap(A) > 0"}, 2, 8},
+      {{"lambda_min(E) <= rayleigh(A, E) and rayleigh(A, E) <= lambda(1, E)", "gap(A) > 0"}, 2, 8},
+      {{"norm(A) <= fro(A) and fro(A) <= sqrt(n) * norm(A) and trace(A) <= n * lambda(1, A)"}},
+      {{"trace(sym(A*E)) >= 0 and lambda(1, A+E) >= lambda(1, A)", "", "AE"}},
+      {{"gap(A+E) >= gap(A) - 2*norm(E)", "gap(A) > 2*norm(E)"}, 2, 8},
+  };
+  return t;
+}
+
+// Their false neighbours: an index shifted, a constant halved, a sign flipped, a hypothesis dropped.
+const std::vector<Textbook>& textbook_false() {
+  static const std::vector<Textbook> t = {
+      {{"forall i, j in 1..n with 2 <= i + j - 2 and i + j - 2 <= n: lambda(i+j-2, A+E) <= lambda(i, A) + lambda(j, E)"}},
+      {{"lambda(1, A+E) + lambda(2, A+E) <= lambda(1, A) + lambda(2, A) + lambda(1, E) + lambda(3, E)"}, 3, 8},
+      {{"norm(A+E) <= norm(A) + norm(E) / 2"}},
+      {{"forall k in 1..n: lambda(k, A+E) <= lambda(k, A) + lambda(1, E) / 2"}},
+      {{"lambda(1, A+E) >= lambda(1, A) + norm(E)"}},
+      {{"gap(A+E) >= gap(A) - norm(E)"}, 2, 8},
+      {{"rayleigh(A, E) >= lambda(1, E)", "gap(A) > 0"}, 2, 8},
+      {{"fro(A) <= norm(A)"}},
+      {{"lambda(1, sym(A*E)) >= 0"}},
+      {{"lambda_min(sym(A*E)) >= 0", "", "AE"}, 2, 8},
+  };
+  return t;
+}
+
+std::string label(const Textbook& t) {
+  return "'" + t.spec.claim + "'" + (t.spec.given.empty() ? "" : " given '" + t.spec.given + "'") +
+         (t.spec.psd.empty() ? "" : " (PSD: " + t.spec.psd + ")");
+}
+
+search::RunResult run_textbook(const Textbook& t, const linalg::Precision& p, int cases, long search) {
+  const auto claim = claims::make_user_claim(t.spec, t.dim_lo, t.dim_hi);
+  search::RunOptions o;
+  o.cases = cases;
+  o.dim_lo = t.dim_lo;
+  o.dim_hi = t.dim_hi;
+  o.precision = p;
+  o.max_counterexamples = 1;
+  o.search_evaluations = search;
+  return search::run_cases(*claim, o);
+}
+
+std::string counts_of(const search::RunResult& r) {
+  std::string s;
+  for (Verdict v : {Verdict::Holds, Verdict::Violated, Verdict::Undecided, Verdict::HypothesisFails})
+    s += std::string(claims::to_string(v)) + " " + std::to_string(r.count(v)) + " ";
+  return s;
+}
+
+void textbook(Runner& run, const linalg::Precision& p) {
+  const int cases = static_cast<int>(scaled_count(300));
+  for (const Textbook& t : textbook_true()) {
+    const search::RunResult r = run_textbook(t, p, cases, 0);
+    run.check("true: " + label(t) + " is never VIOLATED, and HOLDS on most cases its hypothesis admits",
+              r.count(Verdict::Violated) == 0 &&
+                  r.count(Verdict::Holds) >= (cases - r.count(Verdict::HypothesisFails)) / 2,
+              counts_of(r));
+  }
+  for (const Textbook& t : textbook_false()) {
+    const search::RunResult r = run_textbook(t, p, cases, 20000);
+    const bool caught = !r.counterexamples.empty();
+    run.check("false: " + label(t) + " gets a certified counterexample", caught, counts_of(r));
+    if (!caught) continue;
+    const auto& cert = r.counterexamples.front().outcome.certificate;
+    const auto check = verify::verify_certificate(cert);
+    run.check("false: " + label(t) + ": verify-cert confirms its certificate",
+              check.status == verify::Status::Confirmed, check.reason);
+    run.check("false: " + label(t) + ": a tampered copy is not confirmed",
+              !cert["bounds"].empty() && verify::verify_certificate(tampered(cert)).status != verify::Status::Confirmed);
+  }
+}
+
 }  // namespace
 }  // namespace fim::props
 
@@ -84,5 +169,6 @@ int main() {
   fim::props::Runner run;
   const fim::linalg::Precision p{4096, 1e-10};
   fim::props::same_verdicts(run, p);
+  fim::props::textbook(run, p);
   return run.finish();
 }

@@ -91,6 +91,10 @@ Form linear(const Scalar& s, const expr::Ground& g, const Values& v, const std::
       case AtomKind::Lambda: return eigenvalue(shifts, a.m, a.k);
       case AtomKind::LambdaMin: return eigenvalue(shifts, a.m, g.n);
       case AtomKind::Gap: return sum(eigenvalue(shifts, a.m, 1), eigenvalue(shifts, a.m, 2), -1);
+      case AtomKind::Rayleigh:  // N = base(M) + cI: v'Nv = lambda_1(base) + c for a top eigenvector v of M
+        if (shifts[a.m2].base < 0) return constant(RatIval(shifts[a.m2].shift));
+        if (shifts[a.m2].base == shifts[a.m].base) return eigenvalue(shifts, a.m2, 1);
+        return constant(v[s.atom].x);
       default: return constant(v[s.atom].x);
     }
   }

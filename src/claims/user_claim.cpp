@@ -281,11 +281,19 @@ std::vector<expr::Value<I>> atom_values(Rung<I>& r) {
   return v;
 }
 
+// The enclosure x as exact rationals (the whole line when an end is infinite).
+template <class I>
+RatIval rational_hull(const I& x) {
+  if (!finite(x)) return RatIval::entire();
+  return RatIval(num::lower_rational(x), num::upper_rational(x));
+}
+
 // The exact rational eigenvalue lambda_k of matrix m where its enclosure holds one (exact ties,
 // proofs/linear-algebra.md, Lemma 12); else the enclosure's ends.
 template <class I>
 RatIval exact_eigenvalue(Rung<I>& r, std::vector<std::unique_ptr<oracle::ExactSym>>& sym, int m, int k) {
   const I& x = r.eig[m][static_cast<std::size_t>(k) - 1];
+  if (!finite(x)) return RatIval::entire();
   const Rational lo = num::lower_rational(x), hi = num::upper_rational(x);
   if (!sym[m]) sym[m] = r.is_name(m) ? std::make_unique<oracle::ExactSym>(named(r.c, r.g.matrices[m]->name))
                                      : std::make_unique<oracle::ExactSym>(r.exact_of(m));
@@ -312,7 +320,7 @@ std::vector<expr::Value<RatIval>> exact_values(Rung<I>& r, const std::vector<exp
     }
     const bool spectral = a.kind != AtomKind::Trace && a.kind != AtomKind::Fro && a.kind != AtomKind::Rayleigh;
     if (!spectral || r.eig[a.m].empty()) {
-      x.x = RatIval(num::lower_rational(e.x), num::upper_rational(e.x));
+      x.x = rational_hull(e.x);
       if (a.kind == AtomKind::Trace || a.kind == AtomKind::Fro) {
         Rational s = 0;
         const RatMatrix& m = r.exact_of(a.m);
@@ -379,7 +387,7 @@ void add_eigenvalue(CertBounds& b, Rung<I>& r, std::vector<std::unique_ptr<oracl
                     int m, int k, bool exact) {
   if (b.eig.count({m, k})) return;
   const I& x = r.eig[m][static_cast<std::size_t>(k) - 1];
-  b.eig[{m, k}] = exact ? exact_eigenvalue(r, sym, m, k) : RatIval(num::lower_rational(x), num::upper_rational(x));
+  b.eig[{m, k}] = exact ? exact_eigenvalue(r, sym, m, k) : rational_hull(x);
 }
 
 // The certificate of a violated case (kind "user-claim", proofs/claim-language.md, section 6):
@@ -411,8 +419,9 @@ nlohmann::json certificate(const UserClaimSpec& spec, const std::string& names, 
   }
   nlohmann::json bounds = nlohmann::json::array();
   for (const auto& [mk, x] : b.eig)
-    bounds.push_back({{"atom", "lambda"}, {"matrix", r.g.matrices[mk.first]->text}, {"index", mk.second},
-                      {"lower", num::rational_text(x.lo)}, {"upper", num::rational_text(x.hi)}});
+    if (!x.whole)  // an unbounded enclosure bounds nothing
+      bounds.push_back({{"atom", "lambda"}, {"matrix", r.g.matrices[mk.first]->text}, {"index", mk.second},
+                        {"lower", num::rational_text(x.lo)}, {"upper", num::rational_text(x.hi)}});
   for (const auto& x : b.rayleighs) bounds.push_back(x);
   nlohmann::json matrices = nlohmann::json::object();
   for (const char name : names) matrices[std::string(1, name)] = hex_matrix(named(r.c, name));

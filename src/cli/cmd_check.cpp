@@ -170,7 +170,8 @@ std::unique_ptr<claims::Claim> user_claim(const CheckArgs& a) {
   try {
     return claims::make_user_claim(spec, lo, hi);
   } catch (const expr::ClaimError& e) {
-    throw CLI::ValidationError(e.label == "given" ? "--given" : "--claim", e.what());
+    throw CLI::ValidationError(e.label == "given" ? "--given" : "--claim",
+                               "position " + std::to_string(e.position) + ": " + e.reason);
   }
 }
 

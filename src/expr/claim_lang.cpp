@@ -1008,7 +1008,8 @@ class Instantiator {
     if (e.atom == AtomKind::Lambda) {
       const Rational k = exact(*e.kids[0]);
       const std::string idx = source->substr(e.begin, e.end - e.begin);
-      const std::string shown = "lambda index " + idx + " = " + num::rational_text(k);
+      const std::string value = num::rational_text(k);
+      const std::string shown = "lambda index " + idx + (idx == value ? "" : " = " + value);
       if (bmp::denominator(k) != 1) throw error(e.begin + 1, shown + " is not an integer" + context());
       if (k < 1 || k > g_.n)
         throw error(e.begin + 1, shown + " is outside 1..n for n = " + std::to_string(g_.n) + where_suffix());
