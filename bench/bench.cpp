@@ -19,6 +19,7 @@
 #include "linalg/enclose_top.hpp"
 #include "linalg/gram.hpp"
 #include "claims/claim.hpp"
+#include "claims/user_claim.hpp"
 
 using Eigen::Index;
 using Eigen::MatrixXd;
@@ -80,10 +81,8 @@ MatrixXd read_and_multiply(const std::string& path, Index n, Index d) {
   return k;
 }
 
-// Certified claim checks per second on random cases of dimension d (Wishart A, small random E),
-// each decided with escalation as in `fimcheck check`.
-void rate(const char* claim_name, Index d, int cases, bool diagonal_a) {
-  const fim::claims::Claim& claim = *fim::claims::find_claim(claim_name);
+// Random cases of dimension d: Wishart A (diagonal for eigenbasis claims), small random E.
+std::vector<fim::claims::MatrixCase> rate_cases(Index d, int cases, bool diagonal_a) {
   std::vector<fim::claims::MatrixCase> cs;
   std::mt19937_64 rng(9);
   std::normal_distribution<double> normal;
@@ -95,14 +94,46 @@ void rate(const char* claim_name, Index d, int cases, bool diagonal_a) {
       for (Index i = 0; i <= j; ++i) e(i, j) = e(j, i) = 1e-3 * normal(rng);
     cs.push_back({a, e});
   }
-  int holds = 0;
-  const double t = seconds([&] {
+  return cs;
+}
+
+// Seconds to decide every case with escalation as in `fimcheck check`; counts the HOLDS.
+double decide_all(const fim::claims::Claim& claim, const std::vector<fim::claims::MatrixCase>& cs, int& holds) {
+  holds = 0;
+  return seconds([&] {
     for (const auto& c : cs)
       holds += fim::claims::check(claim, c, "stated", {}).verdict == fim::claims::Verdict::Holds;
   });
+}
+
+// Certified claim checks per second on random cases of dimension d.
+void rate(const char* claim_name, Index d, int cases, bool diagonal_a) {
+  const auto cs = rate_cases(d, cases, diagonal_a);
+  int holds = 0;
+  const double t = decide_all(*fim::claims::find_claim(claim_name), cs, holds);
   std::printf("%-44s %9.0f cases/s  (%d cases, %d HOLDS)\n",
               (std::string("certified ") + claim_name + " checks, d = " + std::to_string(d)).c_str(),
               cases / t, cases, holds);
+  std::fflush(stdout);
+}
+
+// The built-in weyl against the same claim written in the claim language (check --claim), on the
+// same cases, alternating `reps` times; the target is a ratio of at most 2.
+void rate_language(Index d, int cases, int reps) {
+  const auto cs = rate_cases(d, cases, false);
+  const auto user = fim::claims::make_user_claim(
+      {"(forall i, j in 1..n with i + j - 1 <= n: lambda(i+j-1, A+E) <= lambda(i, A) + lambda(j, E)) and "
+       "(forall i in 1..n: lambda(i, A) + lambda_min(E) <= lambda(i, A+E))"},
+      static_cast<int>(d), static_cast<int>(d));
+  std::vector<double> tb, tu;
+  int hb = 0, hu = 0;
+  for (int r = 0; r < reps; ++r) {
+    tb.push_back(decide_all(*fim::claims::find_claim("weyl"), cs, hb));
+    tu.push_back(decide_all(*user, cs, hu));
+  }
+  const double b = median(tb), u = median(tu);
+  std::printf("weyl checks, d = %-3ld built in %6.0f cases/s  in the language %6.0f cases/s  ratio %.2f  (target <= 2.0; %d/%d HOLDS)\n",
+              static_cast<long>(d), cases / b, cases / u, u / b, hb, hu);
   std::fflush(stdout);
 }
 
@@ -126,6 +157,7 @@ int main(int argc, char** argv) {
   std::printf("fimcheck bench: medians of %d alternating runs, one core, same inputs\n", reps);
 
   rate("weyl", 8, quick ? 2000 : 20000, false);
+  rate_language(8, quick ? 2000 : 20000, reps);
   rate("remainder", 8, quick ? 2000 : 20000, true);
   rate("remainder", 64, quick ? 100 : 1000, true);
 
