@@ -468,7 +468,10 @@ Outcome verdict_at(const expr::Ground& g, const std::vector<expr::Value<I>>& v, 
     case Truth::Undefined:
       out.verdict = Verdict::HypothesisFails, out.where = "the claim is " + decisive.why;
       break;
-    default: out.verdict = Verdict::Undecided, out.where = place(decisive);
+    default:
+      out.verdict = Verdict::Undecided, out.where = place(decisive);
+      const auto& s = decisive.sides;
+      if (s.size() == 4 && possible_tie(s[0], s[1], s[2], s[3])) out.where += kPossibleTie;
   }
   return out;
 }

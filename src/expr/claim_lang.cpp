@@ -1069,6 +1069,23 @@ std::string show(const RatIval& x) {
 
 std::string at(std::size_t pos) { return " at position " + std::to_string(pos); }
 
+/// Appends the exact ends of a bounded enclosure to `out`; false when an end is infinite.
+bool rational_ends(const Ival& x, std::vector<Rational>& out) {
+  if (!x.is_finite()) return false;
+  out.push_back(num::lower_rational(x)), out.push_back(num::upper_rational(x));
+  return true;
+}
+bool rational_ends(const MpIval& x, std::vector<Rational>& out) {
+  if (!num::isfinite(lower(x)) || !num::isfinite(upper(x))) return false;
+  out.push_back(num::lower_rational(x)), out.push_back(num::upper_rational(x));
+  return true;
+}
+bool rational_ends(const RatIval& x, std::vector<Rational>& out) {
+  if (x.whole) return false;
+  out.push_back(x.lo), out.push_back(x.hi);
+  return true;
+}
+
 template <class I>
 using Val = Value<I>;
 
@@ -1187,6 +1204,8 @@ Evaluation eval_comparison(const Formula& f, const std::vector<Val<I>>& atoms) {
     if (out.truth == Truth::True) return out;
     out.why = "left side " + show(l.x) + (out.truth == Truth::False ? " against " : " overlaps ") +
               "right side " + show(r.x);
+    if (out.truth == Truth::Unknown && !(rational_ends(l.x, out.sides) && rational_ends(r.x, out.sides)))
+      out.sides.clear();
   }
   out.where = f.where;
   out.text = f.text;

@@ -128,6 +128,9 @@ struct Evaluation {
   Truth truth = Truth::True;
   std::string where, text, why;
   std::vector<int> atoms_used;
+  /// Unknown from an overlap: the exact ends lhs_lo, lhs_hi, rhs_lo, rhs_hi of the two sides (both
+  /// bounded), so that a caller can tell a possible exact tie; empty otherwise.
+  std::vector<num::Rational> sides;
 };
 
 /// Evaluates f with atom values `atoms` (indexed like Ground::atoms), I = num::Ival, num::MpIval (at

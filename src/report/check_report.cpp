@@ -157,6 +157,9 @@ std::string check_summary(const nlohmann::json& j) {
       << " evaluations, " << j["search"]["seconds"].get<double>() << " s)";
   for (const auto& [why, count] : j["hypothesis_failures"].items())
     s << "\n  hypothesis fails: " << why << " (" << count.get<int>() << " cases)";
+  if (j["claim"] == "user" && j["cases_by_precision"].contains("exact"))
+    s << "\n  decided exactly: " << j["cases_by_precision"]["exact"].get<int>()
+      << " cases (equality cases: exact rational eigenvalues, or the order of the eigenvalues and their shifts)";
   return s.str();
 }
 
