@@ -520,6 +520,8 @@ MatrixText MatrixText::parse(const std::string& text, const std::string& label) 
   return m;
 }
 
+const std::string& MatrixText::canon() const { return root_->canon; }
+
 ClaimText ClaimText::parse(const std::string& text, const std::string& label) {
   ClaimText c;
   std::tie(c.root_, c.names_) = parse_with(text, label, [](Parser& p) { return p.claim(); });

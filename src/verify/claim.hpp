@@ -50,6 +50,8 @@ class MatrixText {
   Matrix eval(const MatrixOf& named, int n) const;
   /// The names A, B, E it uses.
   const std::set<char>& names() const { return names_; }
+  /// Its canonical text (CLAIMLANG.md): equal texts are equal matrices.
+  const std::string& canon() const;
 
  private:
   std::shared_ptr<const MatNode> root_;

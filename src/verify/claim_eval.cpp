@@ -3,9 +3,11 @@
 // extended), formulas in the four-valued logic of CLAIMLANG.md, forall instantiated over integers.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "verify/claim_tree.hpp"
 #include "verify/expr.hpp"
+#include "verify/inertia.hpp"
 #include "verify/number.hpp"
 
 namespace fim::verify {
@@ -98,7 +100,7 @@ Matrix matrix_value(const MatNode& m, const MatrixOf& named, int n) {
     for (const auto& [c, f] : m.terms) {
       const Matrix x = matrix_value(*f, named, n);
       for (int i = 0; i < n; ++i)
-        for (int j = 0; j < n; ++j) r[i][j] = guard(r[i][j] + c * x[i][j]);
+        for (int j = 0; j < n; ++j) r[i][j] = charge_work(r[i][j] + c * x[i][j]);
     }
     return r;
   }
@@ -109,6 +111,7 @@ Matrix matrix_value(const MatNode& m, const MatrixOf& named, int n) {
       for (int k = 0; k < n; ++k) {
         s += x[i][k] * y[k][j];
         if (m.kind == MatNode::Sym) s += y[i][k] * x[k][j];  // sym(X*Y) = (XY + YX)/2
+        charge_work(s);
       }
       r[i][j] = guard(m.kind == MatNode::Sym ? mpq_class(s / 2) : s);
     }
@@ -127,6 +130,7 @@ struct Ctx {
   const std::string& label;
   std::vector<std::pair<std::string, mpz_class>> env;
   std::map<const MatNode*, Matrix> cache;
+  std::map<std::tuple<const MatNode*, const MatNode*, int>, Value> atoms;
 
   [[noreturn]] void refuse(std::size_t pos, const std::string& why) const {
     throw Refused(label + ": " + at(pos) + ": " + why);
@@ -134,6 +138,13 @@ struct Ctx {
   const Matrix& matrix(const MNode& m) {
     auto it = cache.find(m.get());
     if (it == cache.end()) it = cache.emplace(m.get(), matrix_value(*m, named, n)).first;
+    return it->second;
+  }
+  // The certificate's enclosure of lambda_k(m) (m2 null) or rayleigh(m, m2), asked once per atom.
+  Value atom(const MNode& m, const MNode& m2, int k) {
+    const auto key = std::make_tuple(m.get(), m2.get(), k);
+    auto it = atoms.find(key);
+    if (it == atoms.end()) it = atoms.emplace(key, bound(matrix(m), m2 ? &matrix(m2) : nullptr, k)).first;
     return it->second;
   }
   // "at i = 1, j = 2: " for the current instance, or "".
@@ -159,7 +170,7 @@ mpz_class exact_integer(const ScalarNode& s, Ctx& c, std::size_t pos, const std:
 Value lambda(const ScalarNode& atom, const mpz_class& k, Ctx& c) {
   if (k < 1 || k > c.n)
     c.refuse(atom.pos, "lambda index " + atom.a->text + " = " + k.get_str() + " is outside 1..n for n = " + std::to_string(c.n));
-  return c.bound(c.matrix(atom.m), nullptr, static_cast<int>(k.get_si()));
+  return c.atom(atom.m, nullptr, static_cast<int>(k.get_si()));
 }
 
 // The atoms: lambda bounds and rayleigh enclosures from the certificate; trace and fro exactly.
@@ -167,13 +178,13 @@ Value eval_atom(const ScalarNode& s, Ctx& c) {
   using O = ScalarNode::Op;
   switch (s.op) {
     case O::Lambda: return lambda(s, exact_integer(*s.a, c, s.pos, "lambda index"), c);
-    case O::LambdaMin: return c.bound(c.matrix(s.m), nullptr, c.n);
-    case O::Norm: return extreme(c.bound(c.matrix(s.m), nullptr, 1), neg(c.bound(c.matrix(s.m), nullptr, c.n)), false);
+    case O::LambdaMin: return c.atom(s.m, nullptr, c.n);
+    case O::Norm: return extreme(c.atom(s.m, nullptr, 1), neg(c.atom(s.m, nullptr, c.n)), false);
     case O::Gap:
       if (c.n < 2) c.refuse(s.pos, "gap needs n >= 2 (here n = 1)");
-      return add(c.bound(c.matrix(s.m), nullptr, 1), neg(c.bound(c.matrix(s.m), nullptr, 2)));
+      return add(c.atom(s.m, nullptr, 1), neg(c.atom(s.m, nullptr, 2)));
     case O::Rayleigh:  // n = 1: v = (1) and v^T N v = N_11
-      return c.n == 1 ? Value::point(c.matrix(s.m2)[0][0]) : c.bound(c.matrix(s.m), &c.matrix(s.m2), 0);
+      return c.n == 1 ? Value::point(c.matrix(s.m2)[0][0]) : c.atom(s.m, s.m2, 0);
     default: break;
   }
   const Matrix& m = c.matrix(s.m);

@@ -3,6 +3,8 @@
 // (lambda bounds and PSD names by inertia counts, rayleigh enclosures by the sin-theta lemma);
 // the given must then evaluate to True and the claim to False over exact enclosures.
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "verify/claim.hpp"
@@ -15,21 +17,47 @@ namespace {
 
 constexpr std::size_t kMaxBounds = 4096;
 
-// A confirmed bound of the certificate on lambda_k(m) (k >= 1) or on rayleigh(m, m2) (k = 0).
-struct AtomEnclosure {
-  Matrix m, m2;
-  int k = 0;
-  Value v;
-};
-
-// Everything read from the certificate: the case's matrices and the confirmed enclosures; the
-// first bound an exact check contradicts is kept to be reported.
+// Everything read from the certificate: the case's matrices, each distinct matrix its bounds name
+// (found again by a hash and exact comparison), and the confirmed enclosures of lambda_k(M) (key
+// (M, -1, k)) and rayleigh(M, N) (key (M, N, 0)); the first bound an exact check contradicts is
+// kept to be reported.
 struct Case {
   std::map<char, Matrix> matrices;
   int n = 0;
-  std::vector<AtomEnclosure> atoms;
+  std::vector<Matrix> distinct;
+  std::multimap<std::size_t, int> by_hash;
+  std::map<std::string, int> by_text;  // a bound's canonical text, evaluated once
+  std::map<std::tuple<int, int, int>, Value> enclosures;
   std::string false_bound;
   const Matrix& named(char c) const { return matrices.at(c); }
+
+  static std::size_t hash(const Matrix& m) {
+    std::size_t h = 0;
+    for (const auto& row : m)
+      for (const mpq_class& x : row)
+        h = h * 1000003 ^ (mpz_get_ui(x.get_num_mpz_t()) * 31 + mpz_get_ui(x.get_den_mpz_t()) + (x < 0));
+    return h;
+  }
+  // The id of m among the distinct matrices, added when `add`; -1 when absent.
+  int id_of(const Matrix& m, bool add) {
+    const std::size_t h = hash(m);
+    for (auto [it, end] = by_hash.equal_range(h); it != end; ++it)
+      if (distinct[it->second] == m) return it->second;
+    if (!add) return -1;
+    distinct.push_back(m);
+    by_hash.emplace(h, static_cast<int>(distinct.size()) - 1);
+    return static_cast<int>(distinct.size()) - 1;
+  }
+  // Narrows the enclosure at key by [lo, hi] (every bound merged is confirmed, so all hold).
+  void merge(const std::tuple<int, int, int>& key, const Value& v) {
+    Value& e = enclosures[key];
+    if (v.lo && (!e.lo || *v.lo > *e.lo)) e.lo = v.lo;
+    if (v.hi && (!e.hi || *v.hi < *e.hi)) e.hi = v.hi;
+  }
+  Value find(int id, int id2, int k) const {
+    const auto it = enclosures.find({id, id2, k});
+    return id < 0 || it == enclosures.end() ? Value{} : it->second;
+  }
 };
 
 // Reads "matrices": exactly the names the texts use, symmetric, all n x n.
@@ -47,45 +75,37 @@ void read_matrices(const Json& j, const std::set<char>& used, Case& c) {
       throw Refused("matrices " + std::string(1, c.matrices.begin()->first) + " and " + std::string(1, name) + " differ in size");
 }
 
-// The matrix a bound names, parsed by the claim language and evaluated exactly.
-Matrix bound_matrix(const Json& j, const std::string& what, const Case& c) {
+// The id of the matrix a bound names, parsed by the claim language and evaluated exactly (once per text).
+int bound_matrix(const Json& j, const std::string& what, Case& c) {
   const MatrixText t = MatrixText::parse(text_of(j, what), what);
   for (const char name : t.names())
     if (!c.matrices.count(name)) throw Refused(what + " uses " + std::string(1, name) + ", which is not among the matrices");
-  return t.eval([&c](char x) -> const Matrix& { return c.named(x); }, c.n);
+  const auto known = c.by_text.find(t.canon());
+  if (known != c.by_text.end()) return known->second;
+  const int id = c.id_of(t.eval([&c](char x) -> const Matrix& { return c.named(x); }, c.n), true);
+  c.by_text.emplace(t.canon(), id);
+  return id;
 }
 
 // A lambda bound {"atom", "matrix", "index", "lower"/"upper"}, each end confirmed by an exact
 // inertia count (Lemma V2).
 void read_lambda(const Json& j, const std::string& what, Case& c) {
   expect_keys(j, what, {"atom", "matrix", "index"}, {"lower", "upper"});
-  AtomEnclosure a;
-  a.m = bound_matrix(j["matrix"], what + ".matrix", c);
-  a.k = integer_of(j["index"], what + ".index", 1, c.n);
+  const int id = bound_matrix(j["matrix"], what + ".matrix", c), k = integer_of(j["index"], what + ".index", 1, c.n);
   if (!j.contains("lower") && !j.contains("upper")) throw Refused(what + " has neither lower nor upper");
   NamedMatrices one;
-  one.add("M", a.m);
+  one.add("M", c.distinct[id]);
+  Value v;
   for (const bool lower : {true, false}) {
     const char* side = lower ? "lower" : "upper";
     if (!j.contains(side)) continue;
     const mpq_class r = number_of(j[side], what + "." + side);
-    (lower ? a.v.lo : a.v.hi) = r;
-    if (c.false_bound.empty() && !one.confirms("M", a.k, r, lower))
-      c.false_bound = what + ": lambda_" + std::to_string(a.k) + "(" + text_of(j["matrix"], "") + ") " +
+    (lower ? v.lo : v.hi) = r;
+    if (c.false_bound.empty() && !one.confirms("M", k, r, lower))
+      c.false_bound = what + ": lambda_" + std::to_string(k) + "(" + text_of(j["matrix"], "") + ") " +
                       (lower ? ">= " + show_down(r) : "<= " + show_up(r)) + " is false (exact inertia count)";
   }
-  c.atoms.push_back(std::move(a));
-}
-
-// The enclosure [lo, hi] of lambda_k(m) from every confirmed lambda bound on it (an absent end: none).
-Value lambda_enclosure(const Case& c, const Matrix& m, int k) {
-  Value v;
-  for (const AtomEnclosure& a : c.atoms)
-    if (a.k == k && a.m == m) {
-      if (a.v.lo && (!v.lo || *a.v.lo > *v.lo)) v.lo = a.v.lo;
-      if (a.v.hi && (!v.hi || *a.v.hi < *v.hi)) v.hi = a.v.hi;
-    }
-  return v;
+  c.merge({id, -1, k}, v);
 }
 
 mpq_class dot(const std::vector<mpq_class>& x, const std::vector<mpq_class>& y) {
@@ -105,22 +125,21 @@ std::vector<mpq_class> times(const Matrix& m, const std::vector<mpq_class>& x) {
 // (proofs/verify.md, Lemmas V4 and V5). Read after every lambda bound.
 void read_rayleigh(const Json& j, const std::string& what, Case& c) {
   expect_keys(j, what, {"atom", "matrix", "matrix2", "vector", "lambda2_upper"});
-  AtomEnclosure a;
-  a.m = bound_matrix(j["matrix"], what + ".matrix", c);
-  a.m2 = bound_matrix(j["matrix2"], what + ".matrix2", c);
+  const int id = bound_matrix(j["matrix"], what + ".matrix", c), id2 = bound_matrix(j["matrix2"], what + ".matrix2", c);
+  const Matrix &m = c.distinct[id], &m2 = c.distinct[id2];
   const Json& vec = j["vector"];
   if (!vec.is_array() || static_cast<int>(vec.size()) != c.n) throw Refused(what + ".vector must hold n = " + std::to_string(c.n) + " numbers");
   std::vector<mpq_class> x(c.n);
   for (int i = 0; i < c.n; ++i) x[i] = number_of(vec[i], what + ".vector[" + std::to_string(i) + "]");
   const mpq_class xx = dot(x, x), u2 = number_of(j["lambda2_upper"], what + ".lambda2_upper");
   if (xx == 0) throw Refused(what + ".vector is zero");
-  const Value top = lambda_enclosure(c, a.m2, 1), bottom = lambda_enclosure(c, a.m2, c.n);
+  const Value top = c.find(id2, -1, 1), bottom = c.find(id2, -1, c.n);
   if (!top.hi || !bottom.lo)
     throw Refused(what + " needs an upper bound on lambda_1 and a lower bound on lambda_n of its matrix2 among the bounds");
-  const std::vector<mpq_class> mx = times(a.m, x);
+  const std::vector<mpq_class> mx = times(m, x);
   const mpq_class rho = guard(dot(x, mx) / xx);
   const std::string atom = "rayleigh(" + text_of(j["matrix"], "") + ", " + text_of(j["matrix2"], "") + ")";
-  if (c.n > 1 && inertia_at(a.m, u2).above > 1) {
+  if (c.n > 1 && inertia_at(m, u2).above > 1) {
     if (c.false_bound.empty()) c.false_bound = what + ": lambda_2(" + text_of(j["matrix"], "") + ") <= " + show_up(u2) + " is false (exact inertia count)";
     return;
   }
@@ -133,10 +152,8 @@ void read_rayleigh(const Json& j, const std::string& what, Case& c) {
   const mpq_class res2 = guard(dot(mx, mx) / xx - rho * rho), gap = guard(rho - u2);
   const mpq_class sin2 = guard(res2 / (gap * gap));
   const mpq_class sine = std::min(sqrt_bound(sin2, true), mpq_class(1));  // sin(theta) <= 1 as well
-  const mpq_class tau = guard(dot(x, times(a.m2, x)) / xx), spread = guard(*top.hi - *bottom.lo);
-  a.v.lo = guard(tau - sine * spread);
-  a.v.hi = guard(tau + sine * spread);
-  c.atoms.push_back(std::move(a));
+  const mpq_class tau = guard(dot(x, times(m2, x)) / xx), spread = guard(*top.hi - *bottom.lo);
+  c.merge({id, id2, 0}, {guard(tau - sine * spread), guard(tau + sine * spread), Value::Defined, ""});
 }
 
 // Reads every bound; lambda bounds first, since a rayleigh bound needs the spread of its matrix2.
@@ -168,15 +185,8 @@ std::string psd_failure(const Json& j, const Case& c) {
 }
 
 // The enclosure of an atom: the confirmed bounds whose matrices equal the atom's exactly.
-Value enclosure(const Case& c, const Matrix& m, const Matrix* m2, int k) {
-  if (k > 0) return lambda_enclosure(c, m, k);
-  Value v;
-  for (const AtomEnclosure& a : c.atoms)
-    if (a.k == 0 && a.m == m && a.m2 == *m2) {
-      if (!v.lo || *a.v.lo > *v.lo) v.lo = a.v.lo;
-      if (!v.hi || *a.v.hi < *v.hi) v.hi = a.v.hi;
-    }
-  return v;
+Value enclosure(Case& c, const Matrix& m, const Matrix* m2, int k) {
+  return c.find(c.id_of(m, false), m2 ? c.id_of(*m2, false) : -1, k);
 }
 
 }  // namespace
