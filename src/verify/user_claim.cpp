@@ -184,9 +184,13 @@ std::string psd_failure(const Json& j, const Case& c) {
   return failure;
 }
 
-// The enclosure of an atom: the confirmed bounds whose matrices equal the atom's exactly.
+// The enclosure of an atom: the confirmed bounds whose matrices equal the atom's exactly. A rayleigh
+// atom without one may be undefined (lambda_1 of its first matrix may be multiple).
 Value enclosure(Case& c, const Matrix& m, const Matrix* m2, int k) {
-  return c.find(c.id_of(m, false), m2 ? c.id_of(*m2, false) : -1, k);
+  const int id = c.id_of(m, false), id2 = m2 ? c.id_of(*m2, false) : -1;
+  if (k == 0 && (id < 0 || id2 < 0 || !c.enclosures.count({id, id2, 0})))
+    return {std::nullopt, std::nullopt, Value::MaybeUndefined, "no rayleigh bound shows that lambda_1 of its first matrix is simple"};
+  return c.find(id, id2, k);
 }
 
 }  // namespace

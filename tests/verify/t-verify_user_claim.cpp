@@ -162,6 +162,13 @@ TEST_CASE("rayleigh atoms: the sin-theta enclosure") {
   const auto r = verify_certificate(rayleigh_cert({"0x0p+0", "0x1p+0"}, "1"));
   CHECK(r.status == Status::NotConfirmed);
   CHECK(has(r, "is not above lambda2_upper"));
+  // rayleigh without a bound may be undefined, so even 0 * rayleigh(A, E) decides nothing
+  json z = rayleigh_cert({"0x1p+0", "0x0p+0"}, "1", "0 * rayleigh(A, E) <= -1");
+  CHECK(verify_certificate(z).status == Status::Confirmed);
+  z["bounds"].erase(0);
+  const auto zu = verify_certificate(z);
+  CHECK(zu.status == Status::NotConfirmed);
+  CHECK(has(zu, "it is unknown ('0*rayleigh(A,E) <= -1': no rayleigh bound shows"));
   // without the spread of E the bound is malformed
   json s = rayleigh_cert({"0x1p+0", "0x0p+0"}, "1");
   s["bounds"].erase(2);
