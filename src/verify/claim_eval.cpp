@@ -240,7 +240,8 @@ Verdict compare(const FormulaNode& f, Ctx& c) {
 }
 
 // Folds v into acc: for and (forall) False wins, then Undefined, Unknown, True; for or True wins,
-// then Undefined, Unknown, False (the reasons of all false alternatives are kept).
+// then Undefined, Unknown, False (the reasons of all false alternatives are kept); a True or False
+// fold is the exact truth (proofs/verify.md, Lemma V6).
 void fold(Verdict& acc, const Verdict& v, bool conj) {
   auto rank = [conj](Truth t) {
     switch (t) {
