@@ -119,7 +119,13 @@ Matrix matrix_value(const MatNode& m, const MatrixOf& named, int n) {
 }
 
 std::string show(const End& e, bool up) { return e ? (up ? show_up(*e) : show_down(*e)) : up ? "+inf" : "-inf"; }
-std::string show(const Value& x) { return "[" + show(x.lo, false) + ", " + show(x.hi, true) + "]"; }
+std::string show(const Value& x) {
+  std::string s(1, '[');  // appended piecewise: g++ 12 warns (-Wrestrict, falsely) on "[" + temporary
+  s += show(x.lo, false);
+  s += ", ";
+  s += show(x.hi, true);
+  return s += ']';
+}
 
 // The state of one evaluation: the case, the forall bindings, the matrices already computed.
 struct Ctx {
@@ -307,7 +313,7 @@ const char* truth_name(Truth t) {
 Matrix MatrixText::eval(const MatrixOf& named, int n) const { return matrix_value(*root_, named, n); }
 
 Verdict ClaimText::eval(int n, const MatrixOf& named, const AtomBound& bound, long& instances) const {
-  Ctx c{n, named, bound, instances, label_, {}, {}};
+  Ctx c{n, named, bound, instances, label_, {}, {}, {}};
   return truth_of(*root_, c);
 }
 
