@@ -446,6 +446,8 @@ class Parser {
     }
     if (f->kind == MatNode::Comb && f->terms.size() == 1)  // "2*(3*A)" is "6*A"
       r.m = comb({{guard(p.scale * f->terms[0].first), f->terms[0].second}});
+    else if (f->kind == MatNode::Comb && p.scale == 1)  // "((A+E))" is "A+E"
+      r.m = f;
     else
       r.m = comb({{p.scale, f}});
     return r;

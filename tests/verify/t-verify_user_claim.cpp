@@ -210,6 +210,9 @@ TEST_CASE("malformed texts are refused with their position") {
   // a parenthesized formula and a parenthesized scalar are both read
   CHECK(verify_certificate(cert("((trace(A) + 1) < 0 or (trace(E) <= 1))", m, json::array())).status == Status::Confirmed);
   CHECK(verify_certificate(cert("trace(sym(A*E)) < 3 and fro(2*A) < 4", m, json::array())).status == Status::Confirmed);
+  // X*X is read as a square whatever the parentheses around X; sym(X*Y) is (XY + YX)/2
+  CHECK(verify_certificate(cert("trace(((A+E))*(A+E)) < 13", m, json::array())).status == Status::Confirmed);  // 9 + 4
+  CHECK(verify_certificate(cert("trace(1/2*(A-E)*(A-E)) < 1/2", m, json::array())).status == Status::Confirmed);  // (1 + 0)/2
 }
 
 TEST_CASE("matrices of different sizes, extra or missing matrices are refused") {
