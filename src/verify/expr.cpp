@@ -158,26 +158,28 @@ class Parser {
   std::size_t i_ = 0;
 };
 
-const Range kWhole{0, 0, true};
+static const Range kWhole{0, 0, true};
+
+}  // namespace
 
 // [lo, hi], each end within the size limit.
-Range checked(mpq_class lo, mpq_class hi) { return {guard(lo), guard(hi), false}; }
+static Range checked(mpq_class lo, mpq_class hi) { return {guard(lo), guard(hi), false}; }
 
 // x * y: the extreme products of the ends.
-Range mul(const Range& x, const Range& y) {
+Range range_mul(const Range& x, const Range& y) {
   if (x.whole || y.whole) return kWhole;
   const mpq_class p[] = {x.lo * y.lo, x.lo * y.hi, x.hi * y.lo, x.hi * y.hi};
   return checked(*std::min_element(p, p + 4), *std::max_element(p, p + 4));
 }
 
 // x / y, the whole line when y may be 0.
-Range div(const Range& x, const Range& y) {
+Range range_div(const Range& x, const Range& y) {
   if (x.whole || y.whole || (y.lo <= 0 && y.hi >= 0)) return kWhole;  // may divide by zero
-  return mul(x, checked(1 / y.hi, 1 / y.lo));
+  return range_mul(x, checked(1 / y.hi, 1 / y.lo));
 }
 
 // x^k, k >= 0, refused before computing when the result would exceed the size limit.
-Range power(const Range& x, long k) {
+Range range_power(const Range& x, long k) {
   if (k == 0) return Range::point(1);  // 0^0 = 1
   if (x.whole) return kWhole;
   if (std::max(bit_size(x.lo), bit_size(x.hi)) * k > kMaxBits) throw Refused("a power exceeds 10^6 bits");
@@ -206,6 +208,8 @@ mpq_class sqrt_bound(const mpq_class& q, bool up) {
   return guard(r);
 }
 
+namespace {
+
 // The enclosure of node n (proofs/verify.md, Lemma V3).
 Range eval_node(const ExprNode& n, const std::map<std::string, Range>& vars) {
   switch (n.op) {
@@ -218,7 +222,7 @@ Range eval_node(const ExprNode& n, const std::map<std::string, Range>& vars) {
     default: break;
   }
   const Range x = eval_node(*n.a, vars);
-  if (n.op == Op::Pow) return n.exponent >= 0 ? power(x, n.exponent) : div(Range::point(1), power(x, -n.exponent));
+  if (n.op == Op::Pow) return n.exponent >= 0 ? range_power(x, n.exponent) : range_div(Range::point(1), range_power(x, -n.exponent));
   if (n.op == Op::Neg) return x.whole ? kWhole : checked(-x.hi, -x.lo);
   if (n.op == Op::Sqrt) return x.whole || x.lo < 0 ? kWhole : Range{sqrt_bound(x.lo, false), sqrt_bound(x.hi, true)};
   if (n.op == Op::Abs) {
@@ -228,8 +232,8 @@ Range eval_node(const ExprNode& n, const std::map<std::string, Range>& vars) {
     return checked(0, std::max(mpq_class(-x.lo), x.hi));
   }
   const Range y = eval_node(*n.b, vars);
-  if (n.op == Op::Mul) return mul(x, y);
-  if (n.op == Op::Div) return div(x, y);
+  if (n.op == Op::Mul) return range_mul(x, y);
+  if (n.op == Op::Div) return range_div(x, y);
   if (x.whole || y.whole) return kWhole;
   switch (n.op) {
     case Op::Add: return checked(x.lo + y.lo, x.hi + y.hi);

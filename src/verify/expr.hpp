@@ -23,6 +23,15 @@ struct Range {
   static Range point(const mpq_class& x) { return {x, x, false}; }
 };
 
+/// x * y, exactly (the extreme products of the ends); whole when either is whole.
+Range range_mul(const Range& x, const Range& y);
+/// x / y, exactly; whole when y may be 0 (the claim language tells 0 apart before it calls this).
+Range range_div(const Range& x, const Range& y);
+/// x^k for k >= 0 (0^0 = 1), refused when the result would exceed the size limit.
+Range range_power(const Range& x, long k);
+/// A rational below (up = false) or above (up = true) sqrt(q), q >= 0, within 2^-128 q's denominator.
+mpq_class sqrt_bound(const mpq_class& q, bool up);
+
 struct ExprNode;
 
 /// A parsed bound expression.

@@ -60,6 +60,12 @@ void eliminate_two(Matrix& s, std::vector<bool>& done, int p, int q, Work& w) {
 
 void reset_inertia_budget() { work_done = 0; }
 
+const mpq_class& charge_work(const mpq_class& x) {
+  work_done += static_cast<double>(bit_size(guard(x)));
+  if (work_done > kMaxWork) throw Refused("the exact matrix work exceeds its budget of 3e8 bits for one certificate");
+  return x;
+}
+
 // Sylvester's law of inertia: a congruence keeps the inertia, and after the pivots the remaining
 // block is zero (proofs/verify.md, Lemma V1).
 Inertia inertia_at(const Matrix& m, const mpq_class& x) {

@@ -18,6 +18,10 @@ struct Inertia {
 /// the counts since reset_inertia_budget() have written more than their shared budget of bits.
 Inertia inertia_at(const Matrix& m, const mpq_class& x);
 
+/// Charges the bits of an exact entry x another computation wrote (the claim language's matrix
+/// sums and products) to the same budget; throws Refused beyond it; returns x.
+const mpq_class& charge_work(const mpq_class& x);
+
 /// Starts a new certificate's work budget for inertia_at (one budget per certificate, so that
 /// many bounds cannot multiply the time a certificate may take).
 void reset_inertia_budget();

@@ -15,5 +15,7 @@ Check check_genericity_mean(const Json& cert, const VariantInfo& v);
 Check check_approximation(const Json& cert, const VariantInfo& v);
 /// approx, a user approximation whose value enclosure is taken as recorded (approximation.cpp).
 Check check_user_approximation(const Json& cert);
+/// user, a claim of the claim language refuted at one case (user_claim.cpp).
+Check check_user_claim(const Json& cert);
 
 }  // namespace fim::verify

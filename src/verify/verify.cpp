@@ -48,6 +48,7 @@ Check dispatch(const Json& cert) {
                                                                            : "M1";
   if (claim == "approx" && kind == "approximation" && cert.contains("user_approximation"))
     return check_user_approximation(cert);
+  if (claim == "user" && kind == "user-claim") return check_user_claim(cert);  // its statement is in the file
   const VariantInfo* v = find_variant(claim, model, variant);
   if (!v) throw Refused("unknown claim or variant: " + claim + (model.empty() ? "" : " " + model) + ", variant " + variant);
   if (kind != v->kind) throw Refused("kind '" + kind + "' is not the kind of " + claim + ", variant " + variant + " ('" + v->kind + "')");
