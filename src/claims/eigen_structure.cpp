@@ -82,7 +82,18 @@ Form pure_op(const Scalar& s, const Form& x, const Form& y) {
   }
 }
 
+Form linear_part(const Scalar& s, const expr::Ground& g, const Values& v, const std::vector<Shift>& shifts);
+
+// s as a linear form in eigenvalues; a part that is not linear in them is its enclosure when it is
+// defined (then it is a constant of the form), else the form fails.
 Form linear(const Scalar& s, const expr::Ground& g, const Values& v, const std::vector<Shift>& shifts) {
+  const Form f = linear_part(s, g, v, shifts);
+  if (f.ok) return f;
+  const expr::Value<RatIval> x = expr::evaluate(s, v);
+  return x.def == expr::Value<RatIval>::Def::Defined ? constant(x.x) : failed();
+}
+
+Form linear_part(const Scalar& s, const expr::Ground& g, const Values& v, const std::vector<Shift>& shifts) {
   if (s.op == Scalar::Op::Num) return constant(RatIval(s.value));
   if (s.op == Scalar::Op::Atom) {
     const expr::Atom& a = g.atoms[s.atom];

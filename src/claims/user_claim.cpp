@@ -88,6 +88,18 @@ MpIval clamp_nonnegative(const MpIval& x) {
   return lower(x) >= 0 ? x : num::to_mp(num::MpReal(0), std::max(num::MpReal(upper(x)), num::MpReal(0)));
 }
 
+/// The point numbers of a rung: binary64 on the binary64 rung, MPFR on the MPFI rungs.
+template <class I>
+struct RealOf {
+  using type = double;
+};
+template <>
+struct RealOf<MpIval> {
+  using type = num::MpReal;
+};
+template <class I>
+using Real = typename RealOf<I>::type;
+
 /// The matrices of one case at one rung: exact values, entry enclosures and spectra.
 template <class I>
 struct Rung {
@@ -96,7 +108,7 @@ struct Rung {
   std::vector<std::optional<RatMatrix>> exact;   // by matrix; names are read from c directly
   std::vector<std::vector<I>> entries;           // row-major enclosures of each matrix's entries
   std::vector<std::vector<I>> eig;               // descending; empty: not enclosed (or failed)
-  std::vector<Eigen::VectorXd> top;              // approximate top eigenvector (rayleigh's M)
+  std::vector<std::vector<Real<I>>> top;        // approximate top eigenvector (rayleigh's M)
 
   Rung(const expr::Ground& ground, const MatrixCase& mc)
       : g(ground), c(mc), exact(ground.matrices.size()), entries(ground.matrices.size()),
@@ -183,35 +195,86 @@ expr::Value<I> unknown(const std::string& why) {
   return v;
 }
 
-// x' M x over the entry enclosures of M (row-major n x n).
-template <class I>
-I quadratic_form(const std::vector<I>& m, const Eigen::VectorXd& x) {
-  const std::size_t n = static_cast<std::size_t>(x.size());
+// (M x)_i over the entry enclosures of M (row-major n x n) and a point vector x.
+template <class I, class R>
+std::vector<I> image(const std::vector<I>& m, const std::vector<R>& x) {
+  const std::size_t n = x.size();
+  std::vector<I> y(n, I(0));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) y[i] = y[i] + m[i * n + j] * I(x[j]);
+  return y;
+}
+
+template <class I, class R>
+I dot(const std::vector<R>& x, const std::vector<I>& y) {
   I s(0);
-  for (std::size_t i = 0; i < n; ++i) {
-    I row(0);
-    for (std::size_t j = 0; j < n; ++j) row = row + m[i * n + j] * I(x(j));
-    s = s + I(x(i)) * row;
-  }
+  for (std::size_t i = 0; i < x.size(); ++i) s = s + I(x[i]) * y[i];
   return s;
 }
 
-// |M x|^2 over the entry enclosures of M.
-template <class I>
-I image_norm2(const std::vector<I>& m, const Eigen::VectorXd& x) {
-  const std::size_t n = static_cast<std::size_t>(x.size());
-  I s(0);
-  for (std::size_t i = 0; i < n; ++i) {
-    I row(0);
-    for (std::size_t j = 0; j < n; ++j) row = row + m[i * n + j] * I(x(j));
-    s = s + row * row;
+// The approximate top eigenvector of matrix m: binary64 (Eigen's solver) on the binary64 rung;
+// refined by Rayleigh quotient iteration at the working precision on the MPFI rungs, so that the
+// rayleigh enclosure narrows with the precision. Unverified: the enclosure certifies whatever
+// vector this returns (proofs/claim-language.md, Lemma 3).
+std::vector<double> approximate_top(Rung<Ival>& r, int m) {
+  const linalg::ApproxEigen e = linalg::approx_eigh(r.centre(m));
+  if (!e.ok) return {};
+  return {e.vectors.col(0).data(), e.vectors.col(0).data() + r.g.n};
+}
+
+// Solves (M - rho I) y = b by Gaussian elimination with partial pivoting; false on a zero pivot.
+bool shifted_solve(std::vector<num::MpReal> a, const num::MpReal& rho, std::vector<num::MpReal>& b) {
+  const std::size_t n = b.size();
+  for (std::size_t i = 0; i < n; ++i) a[i * n + i] -= rho;
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t p = k;
+    for (std::size_t i = k + 1; i < n; ++i)
+      if (num::abs(a[i * n + k]) > num::abs(a[p * n + k])) p = i;
+    if (a[p * n + k] == 0) return false;
+    for (std::size_t j = 0; j < n; ++j) std::swap(a[k * n + j], a[p * n + j]);
+    std::swap(b[k], b[p]);
+    for (std::size_t i = k + 1; i < n; ++i) {
+      const num::MpReal f = a[i * n + k] / a[k * n + k];
+      for (std::size_t j = k; j < n; ++j) a[i * n + j] -= f * a[k * n + j];
+      b[i] -= f * b[k];
+    }
   }
-  return s;
+  for (std::size_t k = n; k-- > 0;) {
+    for (std::size_t j = k + 1; j < n; ++j) b[k] -= a[k * n + j] * b[j];
+    b[k] /= a[k * n + k];
+  }
+  return true;
+}
+
+std::vector<num::MpReal> approximate_top(Rung<MpIval>& r, int m) {
+  const linalg::ApproxEigen e = linalg::approx_eigh(r.centre(m));
+  if (!e.ok) return {};
+  const std::size_t n = static_cast<std::size_t>(r.g.n);
+  std::vector<num::MpReal> a, x(n);
+  for (const MpIval& v : r.entries_of(m)) a.push_back(lower(v));
+  for (std::size_t i = 0; i < n; ++i) x[i] = e.vectors(static_cast<Eigen::Index>(i), 0);
+  // Rayleigh quotient iteration converges cubically: 53 -> 159 -> 477 -> ... correct bits
+  for (int bits = 53; bits < 2 * num::working_bits(); bits *= 3) {
+    num::MpReal xmx = 0, xx = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      num::MpReal row = 0;
+      for (std::size_t j = 0; j < n; ++j) row += a[i * n + j] * x[j];
+      xmx += x[i] * row, xx += x[i] * x[i];
+    }
+    std::vector<num::MpReal> y = x;
+    if (!shifted_solve(a, xmx / xx, y)) break;  // rho is an eigenvalue exactly: x is as good as it gets
+    num::MpReal big = 0;
+    for (const auto& v : y) big = std::max(big, num::MpReal(num::abs(v)));
+    if (!(big > 0)) break;
+    for (std::size_t i = 0; i < n; ++i) x[i] = y[i] / big;
+  }
+  return x;
 }
 
 // rayleigh(M, N) = v' N v, v a unit top eigenvector of M: with x the approximate top eigenvector,
-// rho = x'Mx/x'x and u2 >= lambda_2(M), rho > u2 gives sin^2(x, v) <= (|Mx|^2/x'x - rho^2)/(rho - u2)^2
-// and |v'Nv - x'Nx/x'x| <= sin * (lambda_1(N) - lambda_n(N)) (proofs/claim-language.md, Lemma 3).
+// rho = x'Mx/x'x, any point t, and u2 >= lambda_2(M), rho > u2 gives
+// sin^2(x, v) <= |Mx - t x|^2/(x'x (rho - u2)^2) (the Rayleigh quotient minimizes the residual) and
+// |v'Nv - x'Nx/x'x| <= sin * (lambda_1(N) - lambda_n(N)) (proofs/claim-language.md, Lemma 3).
 template <class I>
 expr::Value<I> rayleigh(Rung<I>& r, const expr::Atom& a) {
   const int n = r.g.n;
@@ -224,22 +287,24 @@ expr::Value<I> rayleigh(Rung<I>& r, const expr::Atom& a) {
     v.def = expr::Value<I>::Def::Undefined;
     return v;
   }
-  if (r.top[a.m].size() == 0) {
-    const linalg::ApproxEigen e = linalg::approx_eigh(r.centre(a.m));
-    if (!e.ok) return unknown<I>(a.text + ": no approximate eigenvector");
-    r.top[a.m] = e.vectors.col(0);
-  }
-  const Eigen::VectorXd& x = r.top[a.m];
+  if (r.top[a.m].empty()) r.top[a.m] = approximate_top(r, a.m);
+  const auto& x = r.top[a.m];
+  if (x.empty()) return unknown<I>(a.text + ": no approximate eigenvector");
   I xx(0);
-  for (Eigen::Index i = 0; i < x.size(); ++i) xx = xx + I(x(i)) * I(x(i));
-  const auto& m = r.entries_of(a.m);
-  const I rho = quadratic_form(m, x) / xx;
-  const I res2 = image_norm2(m, x) / xx - rho * rho;
+  for (const auto& v : x) xx = xx + I(v) * I(v);
+  const std::vector<I> mx = image(r.entries_of(a.m), x);
+  const I rho = dot(x, mx) / xx;
+  const auto t = lower(rho);  // a point: the residual at t bounds the residual at rho
+  I res2(0);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const I ri = mx[i] - I(t) * I(x[i]);
+    res2 = res2 + ri * ri;
+  }
   const I denom = rho - I(upper(em[1]));
   if (!(lower(denom) > 0)) return unknown<I>(a.text + ": gap of the matrix not certified positive");
-  const I sin = sqrt(clamp_nonnegative(clamp_nonnegative(res2) / (denom * denom)));
+  const I sin = sqrt(clamp_nonnegative(res2 / (xx * denom * denom)));
   const I spread = clamp_nonnegative(I(upper(en[0])) - I(lower(en[static_cast<std::size_t>(n) - 1])));
-  const I tau = quadratic_form(r.entries_of(a.m2), x) / xx;
+  const I tau = dot(x, image(r.entries_of(a.m2), x)) / xx;
   return defined(tau + sin * spread * enclose<I>(Rational(-1), Rational(1)));
 }
 
@@ -365,13 +430,10 @@ void atoms_of(const expr::Formula* f, std::set<int>& out) {
   for (const auto& p : f->parts) atoms_of(p.get(), out);
 }
 
-nlohmann::json hex_vector(const Eigen::VectorXd& x) {
+template <class R>
+nlohmann::json exact_vector(const std::vector<R>& x) {
   nlohmann::json v = nlohmann::json::array();
-  char buf[40];
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%a", x(i));
-    v.push_back(buf);
-  }
+  for (const R& e : x) v.push_back(exact_text(e));
   return v;
 }
 
@@ -407,11 +469,11 @@ nlohmann::json certificate(const UserClaimSpec& spec, const std::string& names, 
       case AtomKind::Gap: add_eigenvalue(b, r, sym, a.m, 1, exact), add_eigenvalue(b, r, sym, a.m, 2, exact); break;
       case AtomKind::Norm: add_eigenvalue(b, r, sym, a.m, 1, exact), add_eigenvalue(b, r, sym, a.m, n, exact); break;
       case AtomKind::Rayleigh:
-        if (n == 1 || r.top[a.m].size() == 0) break;
+        if (n == 1 || r.top[a.m].empty()) break;
         add_eigenvalue(b, r, sym, a.m2, 1, false);
         add_eigenvalue(b, r, sym, a.m2, n, false);
         b.rayleighs.push_back({{"atom", "rayleigh"}, {"matrix", r.g.matrices[a.m]->text},
-                               {"matrix2", r.g.matrices[a.m2]->text}, {"vector", hex_vector(r.top[a.m])},
+                               {"matrix2", r.g.matrices[a.m2]->text}, {"vector", exact_vector(r.top[a.m])},
                                {"lambda2_upper", exact_text(upper(r.eig[a.m][1]))}});
         break;
       default: break;  // trace and fro: the verifier computes them exactly
@@ -533,7 +595,7 @@ Outcome decide(const UserClaimSpec& spec, const std::string& names, Rung<I>& r) 
       decisive = e;
       out.evidence = evidence(r.g, e, rational);
       out.exact = exact = true;
-      out.where += " (exact: rational eigenvalues)";
+      if (out.verdict != Verdict::HypothesisFails) out.where += " (exact: rational eigenvalues)";
     } else {  // equalities of eigenvalues: proved true by their order and shifts, or left undecided
       const std::vector<Shift> shifts = shifts_of(r);
       const bool given = !r.g.given || structural_truth(r.g, *r.g.given, rational, shifts) == Truth::True;

@@ -1301,6 +1301,15 @@ template Evaluation evaluate<Ival>(const Formula&, const std::vector<Value<Ival>
 template Evaluation evaluate<MpIval>(const Formula&, const std::vector<Value<MpIval>>&);
 template Evaluation evaluate<RatIval>(const Formula&, const std::vector<Value<RatIval>>&);
 
+template <class I>
+Value<I> evaluate(const Scalar& s, const std::vector<Value<I>>& atoms) {
+  return eval_scalar(s, atoms);
+}
+
+template Value<Ival> evaluate<Ival>(const Scalar&, const std::vector<Value<Ival>>&);
+template Value<MpIval> evaluate<MpIval>(const Scalar&, const std::vector<Value<MpIval>>&);
+template Value<RatIval> evaluate<RatIval>(const Scalar&, const std::vector<Value<RatIval>>&);
+
 double violation_margin(const Formula& f, const std::vector<double>& atoms) {
   if (f.op == Formula::Op::And || f.op == Formula::Op::Or) {
     const bool all = f.op == Formula::Op::And;

@@ -139,6 +139,10 @@ struct Evaluation {
 template <class I>
 Evaluation evaluate(const Formula& f, const std::vector<Value<I>>& atoms);
 
+/// Encloses the value of the ground scalar s the same way (or says why it is, or may be, undefined).
+template <class I>
+Value<I> evaluate(const Scalar& s, const std::vector<Value<I>>& atoms);
+
 /// An unverified violation margin of f at point values of the atoms (the targeted search only,
 /// never a verdict): > 0 when f looks false; comparisons contribute (lhs - rhs)/(1 + |lhs| + |rhs|)
 /// in the violating direction, and takes the max of its parts, or the min.
