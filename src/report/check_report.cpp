@@ -165,9 +165,11 @@ std::string check_summary(const nlohmann::json& j) {
 
 std::string check_markdown(const nlohmann::json& j) {
   std::ostringstream s;
-  s << "# fimcheck check " << j["claim"].get<std::string>() << " — variant `"
-    << j["variant"].get<std::string>() << "`\n\n"
-    << "Statement checked: " << j["statement"].get<std::string>()
+  if (j["claim"] == "user") s << "# fimcheck check --claim\n\n";
+  else
+    s << "# fimcheck check " << j["claim"].get<std::string>() << " — variant `" << j["variant"].get<std::string>()
+      << "`\n\n";
+  s << "Statement checked: " << j["statement"].get<std::string>()
     << (j["proved"].get<bool>()   ? " (the claim as stated)\n\n"
         : j["claim"] == "user" ? " (your claim, not proved: a VIOLATED case is a certified counterexample)\n\n"
                                : " (a deliberately false variant)\n\n")
