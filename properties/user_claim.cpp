@@ -94,6 +94,8 @@ const std::vector<Textbook>& textbook_true() {
       {{"norm(A) <= fro(A) and fro(A) <= sqrt(n) * norm(A) and trace(A) <= n * lambda(1, A)"}},
       {{"trace(sym(A*E)) >= 0 and lambda(1, A+E) >= lambda(1, A)", "", "AE"}},
       {{"gap(A+E) >= gap(A) - 2*norm(E)", "gap(A) > 2*norm(E)"}, 2, 8},
+      {{"lambda(1, A+B+E) <= lambda(1, A) + lambda(1, B) + lambda(1, E)", "", "B"}},
+      {{"lambda_min(A*A) >= 0 and lambda(1, (A+E)*(A+E)) <= (norm(A) + norm(E))^2"}},
   };
   return t;
 }
@@ -111,6 +113,8 @@ const std::vector<Textbook>& textbook_false() {
       {{"fro(A) <= norm(A)"}},
       {{"lambda(1, sym(A*E)) >= 0"}},
       {{"lambda_min(sym(A*E)) >= 0", "", "AE"}, 2, 8},
+      {{"lambda(1, A+B) <= lambda(1, A) + lambda(2, B)"}, 2, 8},
+      {{"lambda_min(A*A) >= lambda_min(A)^2"}},
   };
   return t;
 }

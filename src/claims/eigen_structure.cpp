@@ -73,6 +73,7 @@ Form pure_op(const Scalar& s, const Form& x, const Form& y) {
     case Scalar::Op::Min: return constant(min_max(x.rest, y.rest, false));
     case Scalar::Op::Max: return constant(min_max(x.rest, y.rest, true));
     case Scalar::Op::Pow: {
+      if (x.rest.whole) return failed();  // x^0 = 1 only where x is defined (Lemma 6)
       if (s.exponent < 0 && !(x.rest.whole || (x.rest.lo > 0 || x.rest.hi < 0))) return failed();
       RatIval p(1);
       for (long i = 0; i < (s.exponent < 0 ? -s.exponent : s.exponent); ++i) p = p * x.rest;
@@ -122,7 +123,8 @@ Form linear_part(const Scalar& s, const expr::Ground& g, const Values& v, const 
       return pure(x) && pure(y) ? constant(x.rest * y.rest) : failed();
     case Scalar::Op::Div:
       if (pure(y) && is_point(y.rest) && y.rest.lo != 0) return scaled(x, 1 / y.rest.lo);
-      return pure(x) && pure(y) ? constant(x.rest / y.rest) : failed();
+      if (!pure(x) || !pure(y) || y.rest.whole || (y.rest.lo <= 0 && y.rest.hi >= 0)) return failed();
+      return constant(x.rest / y.rest);  // the divisor is certified nonzero: the quotient is defined
     default: return pure_op(s, x, y);
   }
 }
@@ -166,7 +168,7 @@ Truth structural_truth(const expr::Ground& g, const Formula& f, const Values& va
     const Truth t = expr::evaluate(f, values).truth;
     return t == Truth::Unknown && proves(f, g, values, shifts) ? Truth::True : t;
   }
-  // and: False, then Undefined, then Unknown decide; or: True, then Undefined, then Unknown
+  // and: False, then Unknown, then Undefined decide; or: True, then Unknown, then Undefined
   const Truth strong = f.op == Formula::Op::And ? Truth::False : Truth::True;
   bool undefined = false, unknown = false;
   for (const auto& part : f.parts) {
@@ -175,8 +177,8 @@ Truth structural_truth(const expr::Ground& g, const Formula& f, const Values& va
     undefined = undefined || t == Truth::Undefined;
     unknown = unknown || t == Truth::Unknown;
   }
-  if (undefined) return Truth::Undefined;
   if (unknown) return Truth::Unknown;
+  if (undefined) return Truth::Undefined;
   return f.op == Formula::Op::And ? Truth::True : Truth::False;
 }
 

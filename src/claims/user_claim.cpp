@@ -400,14 +400,16 @@ std::vector<expr::Value<RatIval>> exact_values(Rung<I>& r, const std::vector<exp
       switch (a.kind) {
         case AtomKind::Lambda: x.x = eig(a.k); break;
         case AtomKind::LambdaMin: x.x = eig(n); break;
-        case AtomKind::Gap: {
+        case AtomKind::Gap: {  // an unbounded enclosure of either eigenvalue bounds nothing
           const RatIval d = eig(1) - eig(2);
-          x.x = RatIval(d.lo < 0 ? Rational(0) : d.lo, d.hi < 0 ? Rational(0) : d.hi);
+          x.x = d.whole ? d : RatIval(d.lo < 0 ? Rational(0) : d.lo, d.hi < 0 ? Rational(0) : d.hi);
           break;
         }
         default: {  // Norm = max(lambda_1, -lambda_n)
           const RatIval top = eig(1), bottom = RatIval(0) - eig(n);
-          x.x = RatIval(std::max({Rational(0), top.lo, bottom.lo}), std::max(top.hi, bottom.hi));
+          x.x = top.whole || bottom.whole
+                    ? RatIval::entire()
+                    : RatIval(std::max({Rational(0), top.lo, bottom.lo}), std::max(top.hi, bottom.hi));
         }
       }
     }
@@ -660,6 +662,8 @@ class UserClaim final : public Claim {
       };
       if (uses(claim_) || (given_ && uses(*given_))) names_ += x;
     }
+    if (names_.empty())  // a certificate needs a matrix to fix n (proofs/claim-language.md, section 6)
+      throw expr::ClaimError("claim", 1, "the claim names no matrix: use A, B or E");
     grounds_.resize(static_cast<std::size_t>(dim_hi) + 1);
     for (int n = dim_lo; n <= dim_hi; ++n) {
       try {

@@ -1217,7 +1217,9 @@ Evaluation eval_comparison(const Formula& f, const std::vector<Val<I>>& atoms) {
 template <class I>
 Evaluation eval_formula(const Formula& f, const std::vector<Val<I>>& atoms);
 
-/// and: the first False part; else the first Undefined; else the first Unknown; else True.
+/// and: the first False part; else the first Unknown; else the first Undefined; else True. Unknown
+/// before Undefined: an Undefined result then means every part is True or Undefined exactly, so
+/// the whole formula is undefined (proofs/claim-language.md, section 3).
 template <class I>
 Evaluation eval_and(const Formula& f, const std::vector<Val<I>>& atoms) {
   std::optional<Evaluation> undefined_part, unknown_part;
@@ -1227,12 +1229,12 @@ Evaluation eval_and(const Formula& f, const std::vector<Val<I>>& atoms) {
     if (e.truth == Truth::Undefined && !undefined_part) undefined_part = std::move(e);
     if (e.truth == Truth::Unknown && !unknown_part) unknown_part = std::move(e);
   }
-  if (undefined_part) return *undefined_part;
   if (unknown_part) return *unknown_part;
+  if (undefined_part) return *undefined_part;
   return {};
 }
 
-/// or: True if a part is; else Undefined / Unknown / False from the first such part, with the
+/// or: True if a part is; else Unknown / Undefined / False from the first such part, with the
 /// atoms of all parts (every part decided the result).
 template <class I>
 Evaluation eval_or(const Formula& f, const std::vector<Val<I>>& atoms) {
@@ -1243,7 +1245,7 @@ Evaluation eval_or(const Formula& f, const std::vector<Val<I>>& atoms) {
   }
   Evaluation out;
   out.truth = Truth::False;
-  for (Truth t : {Truth::Undefined, Truth::Unknown})
+  for (Truth t : {Truth::Unknown, Truth::Undefined})
     for (const Evaluation& e : parts)
       if (out.truth == Truth::False && e.truth == t) out = e;
   if (out.truth == Truth::False && !parts.empty()) {

@@ -406,8 +406,8 @@ TEST_CASE_TEMPLATE("four-valued and / or, and the atoms that decided", I, Ival, 
     return v;
   };
   const Truth all[] = {Truth::True, Truth::False, Truth::Unknown, Truth::Undefined};
-  auto rank_and = [](Truth t) { return t == Truth::False ? 3 : t == Truth::Undefined ? 2 : t == Truth::Unknown ? 1 : 0; };
-  auto rank_or = [](Truth t) { return t == Truth::True ? 3 : t == Truth::Undefined ? 2 : t == Truth::Unknown ? 1 : 0; };
+  auto rank_and = [](Truth t) { return t == Truth::False ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0; };
+  auto rank_or = [](Truth t) { return t == Truth::True ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0; };
   const Ground g_and = ground("trace(A) <= 0 and trace(B) <= 0", 2);
   const Ground g_or = ground("trace(A) <= 0 or trace(B) <= 0", 2);
   for (Truth a : all)

@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "exact/inertia.hpp"
 #include "search/case_gen.hpp"
 #include "support/case_checks.hpp"
 
@@ -83,4 +84,34 @@ TEST_CASE("the case checks catch forged cases; families parse by name") {
   CHECK(fim::search::parse_family("adversarial") == Family::Adversarial);
   CHECK(fim::search::parse_family("all") == Family::All);
   CHECK_THROWS_AS(fim::search::parse_family("Random"), std::invalid_argument);
+}
+
+TEST_CASE("claim shapes: B drawn when asked, PSD matrices exactly PSD, the plain shape unchanged") {
+  const fim::claims::CaseShape plain{false, false, ""}, shaped{false, true, "AB"};
+  const auto gen_plain = fim::search::cases(Family::All, 1, 6, plain);
+  const auto gen_bool = fim::search::cases(Family::All, 1, 6, false);
+  const auto gen_shaped = fim::search::cases(Family::All, 1, 6, shaped);
+  int psd = 0, negative_before = 0;
+  for (int k = 0; k < 60; ++k) {
+    CAPTURE(k);
+    CHECK(identical(fim::search::nth_case(gen_plain, 3, k).value(), fim::search::nth_case(gen_bool, 3, k).value()));
+    const MatrixCase c = fim::search::nth_case(gen_shaped, 3, k).value();
+    REQUIRE(valid_case(c, 1, 6, false));
+    REQUIRE(fim::test::valid_matrix(c.b, 1, 6));
+    CHECK(c.b.rows() == c.a.rows());
+    for (const Eigen::MatrixXd* m : {&c.a, &c.b}) {  // no eigenvalue below 0, by an exact inertia count
+      CHECK(fim::oracle::count_below(*m, 0) == 0);
+      ++psd;
+    }
+    negative_before += fim::oracle::count_below(fim::search::nth_case(gen_bool, 3, k).value().a, 0) > 0;
+  }
+  CHECK(psd == 120);
+  CHECK(negative_before > 10);  // the unshaped A often has a negative eigenvalue: the check can fail
+  // positive_semidefinite keeps the off-diagonal entries and raises the diagonal to the row sums
+  Eigen::MatrixXd m(2, 2);
+  m << -1, 3, 3, 0.5;
+  const Eigen::MatrixXd p = fim::search::positive_semidefinite(m);
+  CHECK(p(0, 1) == 3);
+  CHECK(p(0, 0) == 4);
+  CHECK(p(1, 1) == 3.5);
 }
