@@ -657,6 +657,8 @@ class Parser {
     if (const AtomName* a = find_atom(t.text)) return atom(t, a->kind);
     if (is_matrix_name(t.text))
       throw error(t.pos, "a matrix is not a number: use an atom such as norm(" + t.text + ")");
+    if (t.text == "forall")
+      throw error(t.pos, "a forall joined by and / or must be in parentheses: (forall ...)");
     if (is_reserved(t.text)) throw error(t.pos, "unexpected '" + t.text + "'");
     throw error(t.pos, "unknown name '" + t.text + "' (atoms: " + kAtomList + ")");
   }
@@ -879,6 +881,18 @@ std::vector<char> ParsedClaim::matrix_names() const { return names_; }
 
 namespace {
 
+/// The ground operation of a scalar operator node.
+Scalar::Op ground_op(K k) {
+  using Op = Scalar::Op;
+  static const std::pair<K, Op> kOps[] = {{K::Neg, Op::Neg},   {K::Add, Op::Add}, {K::Sub, Op::Sub},
+                                          {K::Mul, Op::Mul},   {K::Div, Op::Div}, {K::Pow, Op::Pow},
+                                          {K::Sqrt, Op::Sqrt}, {K::Abs, Op::Abs}, {K::Min, Op::Min},
+                                          {K::Max, Op::Max}};
+  for (const auto& [from, to] : kOps)
+    if (from == k) return to;
+  throw std::logic_error("claim_lang: a formula where a scalar belongs");
+}
+
 /// Expands one parsed claim at dimension n into ground formulas, adding its matrices and atoms to
 /// the ground's tables (each distinct canonical text once).
 class Instantiator {
@@ -1040,54 +1054,17 @@ class Instantiator {
       } catch (const ExactFailure&) {  // keep the operations: evaluation gives the reason
       }
     }
-    switch (e.k) {
-      case K::Num:
-        out->value = e.value;
-        return out;
-      case K::N:
-        out->value = g_.n;
-        return out;
-      case K::Var:
-        out->value = lookup(env_, e.name);
-        return out;
-      case K::Atom:
-        out->op = Scalar::Op::Atom;
-        out->atom = atom(e);
-        return out;
-      case K::Neg:
-        out->op = Scalar::Op::Neg;
-        break;
-      case K::Add:
-        out->op = Scalar::Op::Add;
-        break;
-      case K::Sub:
-        out->op = Scalar::Op::Sub;
-        break;
-      case K::Mul:
-        out->op = Scalar::Op::Mul;
-        break;
-      case K::Div:
-        out->op = Scalar::Op::Div;
-        break;
-      case K::Pow:
-        out->op = Scalar::Op::Pow;
-        out->exponent = e.exponent;
-        break;
-      case K::Sqrt:
-        out->op = Scalar::Op::Sqrt;
-        break;
-      case K::Abs:
-        out->op = Scalar::Op::Abs;
-        break;
-      case K::Min:
-        out->op = Scalar::Op::Min;
-        break;
-      case K::Max:
-        out->op = Scalar::Op::Max;
-        break;
-      default:
-        throw std::logic_error("claim_lang: a formula where a scalar belongs");
+    if (e.k == K::Num || e.k == K::N || e.k == K::Var) {  // not reached for N, Var: folded above
+      out->value = e.k == K::Num ? e.value : e.k == K::N ? Rational(g_.n) : lookup(env_, e.name);
+      return out;
     }
+    if (e.k == K::Atom) {
+      out->op = Scalar::Op::Atom;
+      out->atom = atom(e);
+      return out;
+    }
+    out->op = ground_op(e.k);
+    out->exponent = e.exponent;
     out->a = scalar(*e.kids[0]);
     if (e.kids.size() > 1) out->b = scalar(*e.kids[1]);
     return out;

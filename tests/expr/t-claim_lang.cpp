@@ -290,6 +290,9 @@ TEST_CASE("errors name the exact position and the reason") {
         "claim: position 18: the 'with' condition of forall cannot contain a forall");
   CHECK(error_of("forall i in 1..n with 1/(i-2) > 0: norm(A) <= i") ==
         "claim: position 25: division by zero (n = 3, i = 2)");
+  CHECK(error_of("norm(A) <= 1 and forall i in 1..n: lambda(i, A) <= 1") ==
+        "claim: position 18: a forall joined by and / or must be in parentheses: (forall ...)");
+  CHECK(error_of("norm(A) <= 1 and (forall i in 1..n: lambda(i, A) <= 1)").empty());
   CHECK(error_of("lambda(norm(A), A) <= 1") ==
         "claim: position 8: the index of lambda cannot use an atom");
   CHECK(error_of("sym(A*E) <= 1") == "claim: position 1: unexpected 'sym'");
