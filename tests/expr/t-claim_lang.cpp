@@ -399,6 +399,36 @@ TEST_CASE_TEMPLATE("evaluation encloses the exact value at rational atom points"
   CHECK(checked > 150);
 }
 
+TEST_CASE_TEMPLATE("evaluation over atom intervals never refutes what holds at a point inside", I,
+                   Ival, MpIval, RatIval) {
+  const Ground g = ground(
+      "min(norm(A), fro(E)) * max(gap(A), 1/7) - abs(lambda_min(A+E) - 1/3)^3 / (1 + trace(A)^2)"
+      " + (lambda(1, A) - 1/3)^-2 <= 0",
+      2);
+  std::mt19937_64 rng(7);
+  int decided = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<Rational> at;
+    std::vector<Value<I>> atoms;
+    for (std::size_t i = 0; i < g.atoms.size(); ++i) {
+      at.push_back(Rational(std::uniform_int_distribution<int>(-30, 30)(rng), 7));
+      const Rational r(std::uniform_int_distribution<int>(0, 3)(rng), 50);
+      atoms.push_back(span<I>(at.back() - r, at.back() + r));
+    }
+    const auto v = exact(*g.claim->lhs, at);
+    if (!v) continue;
+    using Op = Formula::Op;
+    const Truth le = fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v), atoms).truth;
+    const Truth ge = fim::expr::evaluate<I>(compare_to(*g.claim, Op::Ge, *v), atoms).truth;
+    CHECK(le != Truth::False);
+    CHECK(ge != Truth::False);
+    CHECK(le != Truth::Undefined);  // defined at the point: never certainly undefined
+    decided +=
+        fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v + 1000), atoms).truth == Truth::True;
+  }
+  CHECK(decided > 100);  // and the enclosures are narrow enough to decide with room to spare
+}
+
 TEST_CASE_TEMPLATE("comparisons: True and False both come, ties by the rule", I, Ival, MpIval,
                    RatIval) {
   const Ground le = ground("lambda(1, A+E) <= lambda(1, A) + norm(E)", 2);
