@@ -391,9 +391,9 @@ class Parser {
     ~Nest() { --p.nesting_; }
   };
 
-  /// Matches parentheses and counts the tokens that decide what a '(' starts (CLAIMLANG.md: a '('
-  /// starts a formula only when it encloses a comparison or a connective; in a matrix it starts a
-  /// matrix only when it encloses a matrix name).
+  /// Matches parentheses and counts the tokens that decide what a '(' starts
+  /// (proofs/claim-language.md: a '(' starts a formula only when it encloses a comparison or a
+  /// connective; in a matrix it starts a matrix only when it encloses a matrix name).
   void index_parentheses() {
     match_.assign(toks_.size(), toks_.size() - 1);
     formula_count_.assign(toks_.size() + 1, 0);
@@ -774,7 +774,7 @@ class Parser {
       throw error(pos, "'" + t.text + "' in a matrix: a matrix is scaled only by numbers");
     } else {
       throw error(pos, t.kind == Token::End ? "expected a matrix"
-                                            : "expected a matrix before '" + t.text + "'");
+                                            : "expected a matrix, found '" + t.text + "'");
     }
     if (m.p->op == MatrixExpr::Op::Scale) {
       p.scale *= m.p->scale;
@@ -831,8 +831,10 @@ class Parser {
       expect(")", "')'");
       return v;
     }
+    if (t.kind == Token::Name)
+      throw error(t.pos, "'" + t.text + "' in a matrix: a matrix is scaled only by numbers");
     throw error(t.pos, t.kind == Token::End ? "expected a number"
-                                            : "expected a number before '" + t.text + "'");
+                                            : "expected a number, found '" + t.text + "'");
   }
 
   Rational cexpr() {

@@ -298,6 +298,13 @@ TEST_CASE("errors name the exact position and the reason") {
   CHECK(error_of("sym(A*E) <= 1") == "claim: position 1: unexpected 'sym'");
   CHECK(error_of("norm(sym(A)) <= 1") ==
         "claim: position 10: sym takes a product of two matrices, sym(X*Y)");
+  CHECK(error_of("norm((n)*A) <= 1") ==
+        "claim: position 7: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(n*A) <= 1") ==
+        "claim: position 6: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(A/n) <= 1") ==
+        "claim: position 8: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(A+) <= 1") == "claim: position 8: expected a matrix, found ')'");
   CHECK(error_of("norm(A/E) <= 1") == "claim: position 8: cannot divide by a matrix");
   CHECK(error_of("norm(A) <= 1 # 2") == "claim: position 14: unexpected character '#'");
   CHECK(error_of("norm(A) <= 1.2.3") ==
