@@ -4,8 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <limits>
-#include <map>
 #include <unordered_map>
 #include <utility>
 
@@ -20,8 +18,8 @@ namespace fim::expr {
 
 using num::Ival;
 using num::MpIval;
-using num::RatIval;
 using num::Rational;
+using num::RatIval;
 namespace bmp = boost::multiprecision;
 
 ClaimError::ClaimError(const std::string& lab, std::size_t pos, const std::string& why)
@@ -32,8 +30,26 @@ ClaimError::ClaimError(const std::string& lab, std::size_t pos, const std::strin
 
 /// One node of a parsed claim: a formula (Forall, Or, And, Cmp) or a scalar (the rest).
 struct ParsedClaim::Node {
-  enum class K { Forall, Or, And, Cmp, Num, N, Var, Neg, Add, Sub, Mul, Div, Pow, Sqrt, Abs, Min,
-                 Max, Atom };
+  enum class K {
+    Forall,
+    Or,
+    And,
+    Cmp,
+    Num,
+    N,
+    Var,
+    Neg,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Sqrt,
+    Abs,
+    Min,
+    Max,
+    Atom
+  };
   K k = K::Num;
   std::vector<std::shared_ptr<const Node>> kids;  // Forall: lo, hi, with (may be null), body;
                                                   // Cmp: lhs, rhs; Atom (Lambda): the index
@@ -51,8 +67,8 @@ struct ParsedClaim::Node {
     std::size_t offset, length;
     std::string name;
   };
-  std::vector<Use> uses;                          // Cmp: the bound variables in its span
-  bool has_atom = false, has_free = false;        // contains an atom; contains n or a VAR
+  std::vector<Use> uses;                    // Cmp: the bound variables in its span
+  bool has_atom = false, has_free = false;  // contains an atom; contains n or a VAR
   int depth = 1;
 };
 
@@ -74,16 +90,17 @@ struct AtomName {
   const char* name;
   AtomKind kind;
 };
-constexpr AtomName kAtoms[] = {{"lambda", AtomKind::Lambda}, {"lambda_min", AtomKind::LambdaMin},
-                               {"gap", AtomKind::Gap},       {"norm", AtomKind::Norm},
-                               {"fro", AtomKind::Fro},       {"trace", AtomKind::Trace},
+constexpr AtomName kAtoms[] = {{"lambda", AtomKind::Lambda},    {"lambda_min", AtomKind::LambdaMin},
+                               {"gap", AtomKind::Gap},          {"norm", AtomKind::Norm},
+                               {"fro", AtomKind::Fro},          {"trace", AtomKind::Trace},
                                {"rayleigh", AtomKind::Rayleigh}};
 struct FuncName {
   const char* name;
   K k;
   int arity;
 };
-constexpr FuncName kFuncs[] = {{"sqrt", K::Sqrt, 1}, {"abs", K::Abs, 1}, {"min", K::Min, 2}, {"max", K::Max, 2}};
+constexpr FuncName kFuncs[] = {
+    {"sqrt", K::Sqrt, 1}, {"abs", K::Abs, 1}, {"min", K::Min, 2}, {"max", K::Max, 2}};
 const char* const kKeywords[] = {"forall", "in", "with", "and", "or", "n", "A", "B", "E", "sym"};
 
 const AtomName* find_atom(const std::string& s) {
@@ -107,7 +124,7 @@ const char* atom_name(AtomKind k) {
   return "?";
 }
 
-// ---- Canonical matrix texts ------------------------------------------------------------------------
+// ---- Canonical matrix texts ----
 
 /// x as the operand of a product or a scale: parenthesized when a sum or difference.
 std::string operand_text(const MatrixExpr& x) {
@@ -157,7 +174,7 @@ MatrixPtr matrix_product(MatrixExpr::Op op, MatrixPtr x, MatrixPtr y) {
   return m;
 }
 
-// ---- Lexer ---------------------------------------------------------------------------------------
+// ---- Lexer ----
 
 struct Token {
   enum Kind { Number, Name, Symbol, End } kind;
@@ -180,7 +197,8 @@ std::vector<Token> tokenize(const std::string& s, const std::string& label) {
     if (lex::is_digit(c) || (c == '.' && lex::is_digit(next))) {
       const lex::Scanned r = lex::scan_decimal(s, i, true);
       if (!r.ok)
-        throw ClaimError(label, start + 1, "malformed number '" + s.substr(start, r.end - start) + "'");
+        throw ClaimError(label, start + 1,
+                         "malformed number '" + s.substr(start, r.end - start) + "'");
       i = r.end;
       kind = Token::Number;
     } else if (lex::is_name_start(c)) {
@@ -191,7 +209,8 @@ std::vector<Token> tokenize(const std::string& s, const std::string& label) {
     } else if (c == '.' && next == '.') {
       i += 2;
     } else if (c == '=' || (c == '!' && next == '=')) {
-      throw ClaimError(label, start + 1, "no equality comparison: write <= and >= (comparisons: <=, <, >=, >)");
+      throw ClaimError(label, start + 1,
+                       "no equality comparison: write <= and >= (comparisons: <=, <, >=, >)");
     } else if (c != '\0' && std::strchr("+-*/^(),:<>", c)) {
       ++i;
     } else {
@@ -204,11 +223,12 @@ std::vector<Token> tokenize(const std::string& s, const std::string& label) {
 }
 
 bool is_cmp(const Token& t) {
-  return t.kind == Token::Symbol && (t.text == "<=" || t.text == "<" || t.text == ">=" || t.text == ">");
+  return t.kind == Token::Symbol &&
+         (t.text == "<=" || t.text == "<" || t.text == ">=" || t.text == ">");
 }
 bool is_matrix_name(const std::string& s) { return s == "A" || s == "B" || s == "E"; }
 
-// ---- Exact evaluation of atom-free scalars (indices, forall bounds, with conditions) -----------------
+// ---- Exact evaluation of atom-free scalars (indices, forall bounds, with conditions) ----
 
 /// Why an exact evaluation failed, and where.
 struct ExactFailure {
@@ -245,13 +265,20 @@ const Rational& lookup(const Env& env, const std::string& name) {
 Rational exact_value(const Node& e, int n, const Env& env) {
   auto arg = [&](int i) { return exact_value(*e.kids[i], n, env); };
   switch (e.k) {
-    case K::Num: return e.value;
-    case K::N: return n;
-    case K::Var: return lookup(env, e.name);
-    case K::Neg: return -arg(0);
-    case K::Add: return arg(0) + arg(1);
-    case K::Sub: return arg(0) - arg(1);
-    case K::Mul: return arg(0) * arg(1);
+    case K::Num:
+      return e.value;
+    case K::N:
+      return n;
+    case K::Var:
+      return lookup(env, e.name);
+    case K::Neg:
+      return -arg(0);
+    case K::Add:
+      return arg(0) + arg(1);
+    case K::Sub:
+      return arg(0) - arg(1);
+    case K::Mul:
+      return arg(0) * arg(1);
     case K::Div: {
       const Rational a = arg(0), b = arg(1);
       if (b == 0) throw ExactFailure{e.pos, "division by zero"};
@@ -259,7 +286,8 @@ Rational exact_value(const Node& e, int n, const Env& env) {
     }
     case K::Pow: {
       const Rational a = arg(0);
-      if (a == 0 && e.exponent < 0) throw ExactFailure{e.pos, "division by zero (0 to a negative power)"};
+      if (a == 0 && e.exponent < 0)
+        throw ExactFailure{e.pos, "division by zero (0 to a negative power)"};
       return exact_power(a, e.exponent);
     }
     case K::Sqrt: {
@@ -269,10 +297,14 @@ Rational exact_value(const Node& e, int n, const Env& env) {
       if (!r) throw ExactFailure{e.pos, "sqrt of " + num::rational_text(a) + " is not rational"};
       return *r;
     }
-    case K::Abs: return bmp::abs(arg(0));
-    case K::Min: return std::min(arg(0), arg(1));
-    case K::Max: return std::max(arg(0), arg(1));
-    default: throw std::logic_error("claim_lang: exact_value of a formula or an atom");
+    case K::Abs:
+      return bmp::abs(arg(0));
+    case K::Min:
+      return std::min(arg(0), arg(1));
+    case K::Max:
+      return std::max(arg(0), arg(1));
+    default:
+      throw std::logic_error("claim_lang: exact_value of a formula or an atom");
   }
 }
 
@@ -286,7 +318,7 @@ std::optional<Rational> constant_value(const Node& e) {
   }
 }
 
-// ---- Parser --------------------------------------------------------------------------------------
+// ---- Parser ----
 
 /// A matrix expression being parsed, with its tree depth.
 struct MRes {
@@ -307,7 +339,8 @@ class Parser {
     if (peek().kind == Token::End) throw error(1, "empty claim");
     NodePtr f = formula();
     if (peek().kind != Token::End) {
-      if (is_cmp(peek())) throw error(peek().pos, "a comparison cannot be chained: join two with 'and'");
+      if (is_cmp(peek()))
+        throw error(peek().pos, "a comparison cannot be chained: join two with 'and'");
       throw error(peek().pos, "unexpected '" + peek().text + "' after the end of the formula");
     }
     return f;
@@ -325,21 +358,26 @@ class Parser {
   std::vector<Token> toks_;
   std::size_t at_ = 0;
   int nesting_ = 0;
-  std::vector<std::string> scope_;      // bound variables, innermost last
-  std::vector<Node::Use> uses_;         // every bound-variable occurrence, in order
-  std::string names_;                   // matrix names met
-  std::vector<std::size_t> match_;      // for a '(' token: its ')' (or the End token)
-  std::vector<int> formula_count_;      // prefix counts of tokens only a formula has
-  std::vector<int> matrix_count_;       // prefix counts of tokens only a matrix has
+  std::vector<std::string> scope_;  // bound variables, innermost last
+  std::vector<Node::Use> uses_;     // every bound-variable occurrence, in order
+  std::string names_;               // matrix names met
+  std::vector<std::size_t> match_;  // for a '(' token: its ')' (or the End token)
+  std::vector<int> formula_count_;  // prefix counts of tokens only a formula has
+  std::vector<int> matrix_count_;   // prefix counts of tokens only a matrix has
 
-  ClaimError error(std::size_t pos, const std::string& why) const { return ClaimError(label_, pos, why); }
+  ClaimError error(std::size_t pos, const std::string& why) const {
+    return ClaimError(label_, pos, why);
+  }
   const Token& peek() const { return toks_[at_]; }
   Token take() { return toks_[at_ == toks_.size() - 1 ? at_ : at_++]; }
   bool at_symbol(const char* s) const { return peek().kind == Token::Symbol && peek().text == s; }
   bool at_name(const char* s) const { return peek().kind == Token::Name && peek().text == s; }
   std::size_t last_end() const { return at_ == 0 ? 0 : toks_[at_ - 1].end(); }
   void expect(const char* s, const std::string& what) {
-    if (!at_symbol(s)) throw error(peek().pos, "expected " + what + (peek().kind == Token::End ? "" : " before '" + peek().text + "'"));
+    if (!at_symbol(s))
+      throw error(
+          peek().pos,
+          "expected " + what + (peek().kind == Token::End ? "" : " before '" + peek().text + "'"));
     take();
   }
 
@@ -347,14 +385,15 @@ class Parser {
   struct Nest {
     Parser& p;
     explicit Nest(Parser& pp) : p(pp) {
-      if (++p.nesting_ > kMaxDepth) throw p.error(p.peek().pos, "nested too deeply (more than 1000 levels)");
+      if (++p.nesting_ > kMaxDepth)
+        throw p.error(p.peek().pos, "nested too deeply (more than 1000 levels)");
     }
     ~Nest() { --p.nesting_; }
   };
 
-  /// Matches parentheses and counts the tokens that decide what a '(' starts (CLAIMLANG.md: a '('
-  /// starts a formula only when it encloses a comparison or a connective; in a matrix it starts a
-  /// matrix only when it encloses a matrix name).
+  /// Matches parentheses and counts the tokens that decide what a '(' starts
+  /// (proofs/claim-language.md: a '(' starts a formula only when it encloses a comparison or a
+  /// connective; in a matrix it starts a matrix only when it encloses a matrix name).
   void index_parentheses() {
     match_.assign(toks_.size(), toks_.size() - 1);
     formula_count_.assign(toks_.size() + 1, 0);
@@ -362,7 +401,8 @@ class Parser {
     std::vector<std::size_t> open;
     for (std::size_t i = 0; i < toks_.size(); ++i) {
       const Token& t = toks_[i];
-      const bool f = is_cmp(t) || (t.kind == Token::Name && (t.text == "and" || t.text == "or" || t.text == "forall"));
+      const bool f = is_cmp(t) || (t.kind == Token::Name &&
+                                   (t.text == "and" || t.text == "or" || t.text == "forall"));
       const bool m = t.kind == Token::Name && (is_matrix_name(t.text) || t.text == "sym");
       formula_count_[i + 1] = formula_count_[i] + f;
       matrix_count_[i + 1] = matrix_count_[i] + m;
@@ -373,9 +413,7 @@ class Parser {
       }
     }
   }
-  bool encloses(const std::vector<int>& count) const {
-    return count[match_[at_]] - count[at_] > 0;
-  }
+  bool encloses(const std::vector<int>& count) const { return count[match_[at_]] - count[at_] > 0; }
 
   /// A node over kids, with its depth and flags; refuses a tree deeper than kMaxDepth.
   std::shared_ptr<Node> node(K k, std::vector<NodePtr> kids, std::size_t pos) {
@@ -405,8 +443,10 @@ class Parser {
   std::string new_variable(const std::vector<std::string>& so_far) {
     const Token t = take();
     if (t.kind != Token::Name) throw error(t.pos, "expected a variable name after 'forall'");
-    if (is_reserved(t.text)) throw error(t.pos, "'" + t.text + "' is reserved and cannot be a variable");
-    if (std::count(scope_.begin(), scope_.end(), t.text) || std::count(so_far.begin(), so_far.end(), t.text))
+    if (is_reserved(t.text))
+      throw error(t.pos, "'" + t.text + "' is reserved and cannot be a variable");
+    if (std::count(scope_.begin(), scope_.end(), t.text) ||
+        std::count(so_far.begin(), so_far.end(), t.text))
       throw error(t.pos, "variable '" + t.text + "' is already bound");
     return t.text;
   }
@@ -431,7 +471,8 @@ class Parser {
       const std::size_t pos = take().pos;
       with = formula();
       if (with->has_atom) throw error(pos, "the 'with' condition of forall cannot use an atom");
-      if (has_forall(*with)) throw error(pos, "the 'with' condition of forall cannot contain a forall");
+      if (has_forall(*with))
+        throw error(pos, "the 'with' condition of forall cannot contain a forall");
     }
     if (!at_symbol(":")) throw error(peek().pos, "expected ':' after the range of forall");
     take();
@@ -447,14 +488,16 @@ class Parser {
   static bool has_forall(const Node& f) {
     if (f.k == K::Forall) return true;
     if (f.k != K::And && f.k != K::Or) return false;
-    return std::any_of(f.kids.begin(), f.kids.end(), [](const NodePtr& p) { return has_forall(*p); });
+    return std::any_of(f.kids.begin(), f.kids.end(),
+                       [](const NodePtr& p) { return has_forall(*p); });
   }
 
   /// A forall bound: a scalar without atoms.
   NodePtr bound_scalar(const char* which) {
     const std::size_t pos = peek().pos;
     NodePtr e = scalar();
-    if (e->has_atom) throw error(pos, std::string("the ") + which + " bound of forall cannot use an atom");
+    if (e->has_atom)
+      throw error(pos, std::string("the ") + which + " bound of forall cannot use an atom");
     return e;
   }
 
@@ -490,14 +533,17 @@ class Parser {
     const std::size_t uses_before = uses_.size();
     NodePtr lhs = scalar();
     if (!is_cmp(peek())) {
-      if (peek().kind == Token::End) throw error(peek().pos, "expected a comparison (<=, <, >=, >)");
+      if (peek().kind == Token::End)
+        throw error(peek().pos, "expected a comparison (<=, <, >=, >)");
       throw error(peek().pos, "expected a comparison (<=, <, >=, >) before '" + peek().text + "'");
     }
     const Token op = take();
     NodePtr rhs = scalar();
     auto n = node(K::Cmp, {lhs, rhs}, toks_[first].pos);
-    n->cmp = op.text == "<=" ? Formula::Op::Le : op.text == "<" ? Formula::Op::Lt
-           : op.text == ">=" ? Formula::Op::Ge : Formula::Op::Gt;
+    n->cmp = op.text == "<="   ? Formula::Op::Le
+             : op.text == "<"  ? Formula::Op::Lt
+             : op.text == ">=" ? Formula::Op::Ge
+                               : Formula::Op::Gt;
     n->begin = toks_[first].pos - 1;
     n->end = last_end();
     n->uses.assign(uses_.begin() + static_cast<long>(uses_before), uses_.end());
@@ -559,9 +605,11 @@ class Parser {
     const bool neg = at_symbol("-");
     if (neg) take();
     const Token t = take();
-    if (t.kind != Token::Number) throw error(t.pos, "exponent must be an integer constant (x^2, x^-1, x^(-3))");
+    if (t.kind != Token::Number)
+      throw error(t.pos, "exponent must be an integer constant (x^2, x^-1, x^(-3))");
     const Rational v = number_value(t);
-    if (bmp::denominator(v) != 1) throw error(t.pos, "exponent must be an integer, not '" + t.text + "'");
+    if (bmp::denominator(v) != 1)
+      throw error(t.pos, "exponent must be an integer, not '" + t.text + "'");
     if (v > kMaxExponent) throw error(t.pos, "exponent " + t.text + " is too large (at most 64)");
     if (paren) expect(")", "')' after the exponent");
     const long e = bmp::numerator(v).convert_to<long>();
@@ -609,6 +657,8 @@ class Parser {
     if (const AtomName* a = find_atom(t.text)) return atom(t, a->kind);
     if (is_matrix_name(t.text))
       throw error(t.pos, "a matrix is not a number: use an atom such as norm(" + t.text + ")");
+    if (t.text == "forall")
+      throw error(t.pos, "a forall joined by and / or must be in parentheses: (forall ...)");
     if (is_reserved(t.text)) throw error(t.pos, "unexpected '" + t.text + "'");
     throw error(t.pos, "unknown name '" + t.text + "' (atoms: " + kAtomList + ")");
   }
@@ -623,7 +673,8 @@ class Parser {
     }
     expect(")", "')'");
     if (static_cast<int>(args.size()) != f.arity)
-      throw error(t.pos, t.text + " takes " + std::to_string(f.arity) + (f.arity == 1 ? " argument" : " arguments"));
+      throw error(t.pos, t.text + " takes " + std::to_string(f.arity) +
+                             (f.arity == 1 ? " argument" : " arguments"));
     return node(f.k, std::move(args), t.pos);
   }
 
@@ -716,12 +767,14 @@ class Parser {
     } else if (t.kind == Token::Number || at_symbol("(")) {
       p.scale *= constant();
       return;
-    } else if (t.kind == Token::Name && !is_reserved(t.text) && !std::count(scope_.begin(), scope_.end(), t.text)) {
+    } else if (t.kind == Token::Name && !is_reserved(t.text) &&
+               !std::count(scope_.begin(), scope_.end(), t.text)) {
       throw error(pos, "unknown matrix '" + t.text + "' (matrices: A, B, E, sym(X*Y))");
     } else if (t.kind == Token::Name) {
       throw error(pos, "'" + t.text + "' in a matrix: a matrix is scaled only by numbers");
     } else {
-      throw error(pos, t.kind == Token::End ? "expected a matrix" : "expected a matrix before '" + t.text + "'");
+      throw error(pos, t.kind == Token::End ? "expected a matrix"
+                                            : "expected a matrix, found '" + t.text + "'");
     }
     if (m.p->op == MatrixExpr::Op::Scale) {
       p.scale *= m.p->scale;
@@ -735,14 +788,17 @@ class Parser {
   MRes mterm() {
     const std::size_t pos = peek().pos;
     Product p = product();
-    if (p.factors.empty()) throw error(pos, "a number is not a matrix (there is no identity matrix)");
+    if (p.factors.empty())
+      throw error(pos, "a number is not a matrix (there is no identity matrix)");
     if (p.factors.size() > 2)
-      throw error(p.positions[2], "three matrix factors in one product (at most two: X*X or sym(X*Y))");
+      throw error(p.positions[2],
+                  "three matrix factors in one product (at most two: X*X or sym(X*Y))");
     MRes m = p.factors[0];
     if (p.factors.size() == 2) {
       const MatrixExpr &x = *p.factors[0].p, &y = *p.factors[1].p;
       const std::string xy = operand_text(x) + "*" + operand_text(y);
-      if (x.text != y.text) throw error(p.positions[0], xy + " is not symmetric: write sym(" + xy + ")");
+      if (x.text != y.text)
+        throw error(p.positions[0], xy + " is not symmetric: write sym(" + xy + ")");
       m = {matrix_product(MatrixExpr::Op::Square, p.factors[0].p, nullptr),
            std::max(p.factors[0].depth, p.factors[1].depth) + 1};
     }
@@ -775,7 +831,10 @@ class Parser {
       expect(")", "')'");
       return v;
     }
-    throw error(t.pos, t.kind == Token::End ? "expected a number" : "expected a number before '" + t.text + "'");
+    if (t.kind == Token::Name)
+      throw error(t.pos, "'" + t.text + "' in a matrix: a matrix is scaled only by numbers");
+    throw error(t.pos, t.kind == Token::End ? "expected a number"
+                                            : "expected a number, found '" + t.text + "'");
   }
 
   Rational cexpr() {
@@ -824,17 +883,36 @@ std::vector<char> ParsedClaim::matrix_names() const { return names_; }
 
 namespace {
 
+/// The ground operation of a scalar operator node.
+Scalar::Op ground_op(K k) {
+  using Op = Scalar::Op;
+  static const std::pair<K, Op> kOps[] = {{K::Neg, Op::Neg},   {K::Add, Op::Add}, {K::Sub, Op::Sub},
+                                          {K::Mul, Op::Mul},   {K::Div, Op::Div}, {K::Pow, Op::Pow},
+                                          {K::Sqrt, Op::Sqrt}, {K::Abs, Op::Abs}, {K::Min, Op::Min},
+                                          {K::Max, Op::Max}};
+  for (const auto& [from, to] : kOps)
+    if (from == k) return to;
+  throw std::logic_error("claim_lang: a formula where a scalar belongs");
+}
+
 /// Expands one parsed claim at dimension n into ground formulas, adding its matrices and atoms to
 /// the ground's tables (each distinct canonical text once).
 class Instantiator {
  public:
-  Instantiator(Ground& g, const std::string& label, std::unordered_map<std::string, int>& matrix_ids,
-               std::unordered_map<std::string, int>& atom_ids, long& instances)
-      : g_(g), label_(label), matrix_ids_(matrix_ids), atom_ids_(atom_ids), instances_(instances) {}
+  /// The tables one instantiation shares between its given and its claim.
+  struct Tables {
+    Ground& g;
+    std::unordered_map<std::string, int> matrix_ids, atom_ids;  // canonical text -> index
+    long instances = 0;                                         // forall instances so far
+  };
+  /// Instantiates the claim text `source` (labelled `label` in errors) into t.
+  Instantiator(Tables& t, const std::string& label, const std::string& source)
+      : t_(t), g_(t.g), label_(label), source_(source) {}
 
   FormulaPtr formula(const Node& f, const std::string& where) {
     switch (f.k) {
-      case K::Forall: return forall(f, where);
+      case K::Forall:
+        return forall(f, where);
       case K::And:
       case K::Or: {
         auto out = std::make_shared<Formula>();
@@ -854,21 +932,21 @@ class Instantiator {
         out->position = f.pos;
         return out;
       }
-      default: throw std::logic_error("claim_lang: a scalar where a formula belongs");
+      default:
+        throw std::logic_error("claim_lang: a scalar where a formula belongs");
     }
   }
 
-  const std::string* source = nullptr;  // the claim's text, for comparison texts and messages
-
  private:
+  Tables& t_;
   Ground& g_;
-  std::string label_;
-  std::unordered_map<std::string, int>& matrix_ids_;
-  std::unordered_map<std::string, int>& atom_ids_;
-  long& instances_;
+  const std::string& label_;
+  const std::string& source_;  // the claim's text, for comparison texts and messages
   Env env_;
 
-  ClaimError error(std::size_t pos, const std::string& why) const { return ClaimError(label_, pos, why); }
+  ClaimError error(std::size_t pos, const std::string& why) const {
+    return ClaimError(label_, pos, why);
+  }
 
   /// The exact value of an atom-free scalar here; a failure is a ClaimError at its position.
   Rational exact(const Node& e) const {
@@ -889,18 +967,19 @@ class Instantiator {
     std::string out;
     std::size_t at = f.begin;
     for (const Node::Use& u : f.uses) {
-      out += source->substr(at, u.offset - at) + num::rational_text(lookup(env_, u.name));
+      out += source_.substr(at, u.offset - at) + num::rational_text(lookup(env_, u.name));
       at = u.offset + u.length;
     }
-    return out + source->substr(at, f.end - at);
+    return out + source_.substr(at, f.end - at);
   }
 
   /// The integer value of a forall bound.
   Rational integer_bound(const Node& e, std::size_t pos, const char* which) const {
     const Rational v = exact(e);
     if (bmp::denominator(v) != 1)
-      throw error(pos, std::string("the ") + which + " bound of forall is " + num::rational_text(v) +
-                             ", not an integer (n = " + std::to_string(g_.n) + where_suffix() + ")");
+      throw error(pos, std::string("the ") + which + " bound of forall is " +
+                           num::rational_text(v) + ", not an integer (n = " + std::to_string(g_.n) +
+                           where_suffix() + ")");
     return v;
   }
 
@@ -916,10 +995,10 @@ class Instantiator {
     const Rational width = hi - lo + 1;
     Rational count = 1;
     for (std::size_t i = 0; i < f.vars.size() && count <= kMaxInstances; ++i) count *= width;
-    if (count + instances_ > kMaxInstances)
+    if (count + t_.instances > kMaxInstances)
       throw error(f.pos, "this forall expands to more than 1000000 instances (n = " +
                              std::to_string(g_.n) + ")");
-    instances_ += count.convert_to<long>();
+    t_.instances += count.convert_to<long>();
     const std::size_t base = env_.size();
     for (const std::string& v : f.vars) env_.emplace_back(v, lo);
     while (true) {
@@ -942,19 +1021,26 @@ class Instantiator {
   bool holds_exactly(const Node& f) const {
     switch (f.k) {
       case K::And:
-        return std::all_of(f.kids.begin(), f.kids.end(), [&](const NodePtr& p) { return holds_exactly(*p); });
+        return std::all_of(f.kids.begin(), f.kids.end(),
+                           [&](const NodePtr& p) { return holds_exactly(*p); });
       case K::Or:
-        return std::any_of(f.kids.begin(), f.kids.end(), [&](const NodePtr& p) { return holds_exactly(*p); });
+        return std::any_of(f.kids.begin(), f.kids.end(),
+                           [&](const NodePtr& p) { return holds_exactly(*p); });
       case K::Cmp: {
         const Rational a = exact(*f.kids[0]), b = exact(*f.kids[1]);
         switch (f.cmp) {
-          case Formula::Op::Le: return a <= b;
-          case Formula::Op::Lt: return a < b;
-          case Formula::Op::Ge: return a >= b;
-          default: return a > b;
+          case Formula::Op::Le:
+            return a <= b;
+          case Formula::Op::Lt:
+            return a < b;
+          case Formula::Op::Ge:
+            return a >= b;
+          default:
+            return a > b;
         }
       }
-      default: throw std::logic_error("claim_lang: a forall in a 'with' condition");
+      default:
+        throw std::logic_error("claim_lang: a forall in a 'with' condition");
     }
   }
 
@@ -970,23 +1056,17 @@ class Instantiator {
       } catch (const ExactFailure&) {  // keep the operations: evaluation gives the reason
       }
     }
-    switch (e.k) {
-      case K::Num: out->value = e.value; return out;
-      case K::N: out->value = g_.n; return out;
-      case K::Var: out->value = lookup(env_, e.name); return out;
-      case K::Atom: out->op = Scalar::Op::Atom; out->atom = atom(e); return out;
-      case K::Neg: out->op = Scalar::Op::Neg; break;
-      case K::Add: out->op = Scalar::Op::Add; break;
-      case K::Sub: out->op = Scalar::Op::Sub; break;
-      case K::Mul: out->op = Scalar::Op::Mul; break;
-      case K::Div: out->op = Scalar::Op::Div; break;
-      case K::Pow: out->op = Scalar::Op::Pow; out->exponent = e.exponent; break;
-      case K::Sqrt: out->op = Scalar::Op::Sqrt; break;
-      case K::Abs: out->op = Scalar::Op::Abs; break;
-      case K::Min: out->op = Scalar::Op::Min; break;
-      case K::Max: out->op = Scalar::Op::Max; break;
-      default: throw std::logic_error("claim_lang: a formula where a scalar belongs");
+    if (e.k == K::Num || e.k == K::N || e.k == K::Var) {  // not reached for N, Var: folded above
+      out->value = e.k == K::Num ? e.value : e.k == K::N ? Rational(g_.n) : lookup(env_, e.name);
+      return out;
     }
+    if (e.k == K::Atom) {
+      out->op = Scalar::Op::Atom;
+      out->atom = atom(e);
+      return out;
+    }
+    out->op = ground_op(e.k);
+    out->exponent = e.exponent;
     out->a = scalar(*e.kids[0]);
     if (e.kids.size() > 1) out->b = scalar(*e.kids[1]);
     return out;
@@ -994,7 +1074,7 @@ class Instantiator {
 
   /// The index of matrix m in the ground's table (added when new).
   int matrix(const MatrixPtr& m) {
-    const auto [it, added] = matrix_ids_.emplace(m->text, static_cast<int>(g_.matrices.size()));
+    const auto [it, added] = t_.matrix_ids.emplace(m->text, static_cast<int>(g_.matrices.size()));
     if (added) g_.matrices.push_back(m);
     return it->second;
   }
@@ -1007,12 +1087,14 @@ class Instantiator {
     const std::string& mt = e.m->text;
     if (e.atom == AtomKind::Lambda) {
       const Rational k = exact(*e.kids[0]);
-      const std::string idx = source->substr(e.begin, e.end - e.begin);
+      const std::string idx = source_.substr(e.begin, e.end - e.begin);
       const std::string value = num::rational_text(k);
       const std::string shown = "lambda index " + idx + (idx == value ? "" : " = " + value);
-      if (bmp::denominator(k) != 1) throw error(e.begin + 1, shown + " is not an integer" + context());
+      if (bmp::denominator(k) != 1)
+        throw error(e.begin + 1, shown + " is not an integer" + context());
       if (k < 1 || k > g_.n)
-        throw error(e.begin + 1, shown + " is outside 1..n for n = " + std::to_string(g_.n) + where_suffix());
+        throw error(e.begin + 1,
+                    shown + " is outside 1..n for n = " + std::to_string(g_.n) + where_suffix());
       a.k = k.convert_to<int>();
       a.text = "lambda(" + std::to_string(a.k) + ", " + mt + ")";
     } else if (e.atom == AtomKind::Rayleigh) {
@@ -1023,7 +1105,7 @@ class Instantiator {
         throw error(e.pos, "gap(" + mt + ") needs n >= 2 (lambda_2 does not exist for n = 1)");
       a.text = std::string(atom_name(e.atom)) + "(" + mt + ")";
     }
-    const auto [it, added] = atom_ids_.emplace(a.text, static_cast<int>(g_.atoms.size()));
+    const auto [it, added] = t_.atom_ids.emplace(a.text, static_cast<int>(g_.atoms.size()));
     if (added) g_.atoms.push_back(std::move(a));
     return it->second;
   }
@@ -1033,22 +1115,22 @@ class Instantiator {
 }  // namespace
 
 Ground instantiate(const ParsedClaim& claim, const ParsedClaim* given, int n) {
-  if (n < 1) throw std::invalid_argument("claim_lang: instantiate at n = " + std::to_string(n) + " < 1");
+  if (n < 1)
+    throw std::invalid_argument("claim_lang: instantiate at n = " + std::to_string(n) + " < 1");
   Ground g;
   g.n = n;
-  std::unordered_map<std::string, int> matrix_ids, atom_ids;
-  long instances = 0;
+  Instantiator::Tables tables{g, {}, {}, 0};
   for (const ParsedClaim* c : {given, &claim}) {
     if (!c) continue;
-    if (!c->root_) throw std::logic_error("claim_lang: instantiate of a claim that was never parsed");
-    Instantiator inst(g, c->label_, matrix_ids, atom_ids, instances);
-    inst.source = &c->text_;
-    (c == given ? g.given : g.claim) = inst.formula(*c->root_, "");
+    if (!c->root_)
+      throw std::logic_error("claim_lang: instantiate of a claim that was never parsed");
+    (c == given ? g.given : g.claim) =
+        Instantiator(tables, c->label_, c->text_).formula(*c->root_, "");
   }
   return g;
 }
 
-// ---- Evaluation ----------------------------------------------------------------------------------
+// ---- Evaluation ----
 
 namespace {
 
@@ -1123,7 +1205,8 @@ template <class I>
 Val<I> checked_divide(const I& x, const I& y, std::size_t pos) {
   using D = typename Val<I>::Def;
   if (is_zero(y)) return undefined<I>(D::Undefined, "division by zero" + at(pos));
-  if (contains_zero(y)) return undefined<I>(D::MaybeUndefined, "division by a value that may be 0" + at(pos));
+  if (contains_zero(y))
+    return undefined<I>(D::MaybeUndefined, "division by a value that may be 0" + at(pos));
   return defined<I>(x / y);
 }
 
@@ -1133,22 +1216,34 @@ Val<I> apply(const Scalar& e, const I& x, const I& y) {
   using D = typename Val<I>::Def;
   using Op = Scalar::Op;
   switch (e.op) {
-    case Op::Neg: return defined<I>(-x);
-    case Op::Add: return defined<I>(x + y);
-    case Op::Sub: return defined<I>(x - y);
-    case Op::Mul: return defined<I>(x * y);
-    case Op::Div: return checked_divide(x, y, e.position);
-    case Op::Abs: return defined<I>(abs(x));
-    case Op::Min: return defined<I>(min_of(x, y));
-    case Op::Max: return defined<I>(max_of(x, y));
+    case Op::Neg:
+      return defined<I>(-x);
+    case Op::Add:
+      return defined<I>(x + y);
+    case Op::Sub:
+      return defined<I>(x - y);
+    case Op::Mul:
+      return defined<I>(x * y);
+    case Op::Div:
+      return checked_divide(x, y, e.position);
+    case Op::Abs:
+      return defined<I>(abs(x));
+    case Op::Min:
+      return defined<I>(min_of(x, y));
+    case Op::Max:
+      return defined<I>(max_of(x, y));
     case Op::Sqrt:
-      if (hi_sign(x) < 0) return undefined<I>(D::Undefined, "sqrt of a negative value" + at(e.position));
-      if (lo_sign(x) < 0) return undefined<I>(D::MaybeUndefined, "sqrt of a value that may be negative" + at(e.position));
+      if (hi_sign(x) < 0)
+        return undefined<I>(D::Undefined, "sqrt of a negative value" + at(e.position));
+      if (lo_sign(x) < 0)
+        return undefined<I>(D::MaybeUndefined,
+                            "sqrt of a value that may be negative" + at(e.position));
       return defined<I>(sqrt(x));
     case Op::Pow:
       if (e.exponent >= 0) return defined<I>(int_power(x, e.exponent));
       return checked_divide(I(1), int_power(x, -e.exponent), e.position);
-    default: throw std::logic_error("claim_lang: apply on a leaf");
+    default:
+      throw std::logic_error("claim_lang: apply on a leaf");
   }
 }
 
@@ -1159,7 +1254,8 @@ Val<I> eval_scalar(const Scalar& e, const std::vector<Val<I>>& atoms) {
   if (e.op == Scalar::Op::Atom) {
     const Val<I>& v = atoms.at(static_cast<std::size_t>(e.atom));
     if (v.def == Val<I>::Def::Defined) return v;
-    return undefined<I>(v.def, (v.why.empty() ? std::string("the atom is undefined") : v.why) + at(e.position));
+    return undefined<I>(
+        v.def, (v.why.empty() ? std::string("the atom is undefined") : v.why) + at(e.position));
   }
   const Val<I> a = eval_scalar(*e.a, atoms);
   std::optional<Val<I>> b;
@@ -1183,10 +1279,14 @@ void collect_atoms(const Scalar& e, std::vector<int>& out) {
 template <class I>
 Truth compare(Formula::Op op, const I& l, const I& r) {
   switch (op) {
-    case Formula::Op::Le: return hi_le_lo(l, r) ? Truth::True : hi_lt_lo(r, l) ? Truth::False : Truth::Unknown;
-    case Formula::Op::Lt: return hi_lt_lo(l, r) ? Truth::True : hi_le_lo(r, l) ? Truth::False : Truth::Unknown;
-    case Formula::Op::Ge: return compare(Formula::Op::Le, r, l);
-    default: return compare(Formula::Op::Lt, r, l);
+    case Formula::Op::Le:
+      return hi_le_lo(l, r) ? Truth::True : hi_lt_lo(r, l) ? Truth::False : Truth::Unknown;
+    case Formula::Op::Lt:
+      return hi_lt_lo(l, r) ? Truth::True : hi_le_lo(r, l) ? Truth::False : Truth::Unknown;
+    case Formula::Op::Ge:
+      return compare(Formula::Op::Le, r, l);
+    default:
+      return compare(Formula::Op::Lt, r, l);
   }
 }
 
@@ -1266,9 +1366,12 @@ Evaluation eval_or(const Formula& f, const std::vector<Val<I>>& atoms) {
 template <class I>
 Evaluation eval_formula(const Formula& f, const std::vector<Val<I>>& atoms) {
   switch (f.op) {
-    case Formula::Op::And: return eval_and(f, atoms);
-    case Formula::Op::Or: return eval_or(f, atoms);
-    default: return eval_comparison(f, atoms);
+    case Formula::Op::And:
+      return eval_and(f, atoms);
+    case Formula::Op::Or:
+      return eval_or(f, atoms);
+    default:
+      return eval_comparison(f, atoms);
   }
 }
 
@@ -1279,16 +1382,26 @@ double point_value(const Scalar& e, const std::vector<double>& atoms) {
   if (e.op == Op::Atom) return atoms.at(static_cast<std::size_t>(e.atom));
   const double a = point_value(*e.a, atoms), b = e.b ? point_value(*e.b, atoms) : 0.0;
   switch (e.op) {
-    case Op::Neg: return -a;
-    case Op::Add: return a + b;
-    case Op::Sub: return a - b;
-    case Op::Mul: return a * b;
-    case Op::Div: return b == 0 ? std::nan("") : a / b;
-    case Op::Pow: return std::pow(a, static_cast<double>(e.exponent));
-    case Op::Sqrt: return a < 0 ? std::nan("") : std::sqrt(a);
-    case Op::Abs: return std::fabs(a);
-    case Op::Min: return std::min(a, b);
-    default: return std::max(a, b);
+    case Op::Neg:
+      return -a;
+    case Op::Add:
+      return a + b;
+    case Op::Sub:
+      return a - b;
+    case Op::Mul:
+      return a * b;
+    case Op::Div:
+      return b == 0 ? std::nan("") : a / b;
+    case Op::Pow:
+      return std::pow(a, static_cast<double>(e.exponent));
+    case Op::Sqrt:
+      return a < 0 ? std::nan("") : std::sqrt(a);
+    case Op::Abs:
+      return std::fabs(a);
+    case Op::Min:
+      return std::min(a, b);
+    default:
+      return std::max(a, b);
   }
 }
 

@@ -15,8 +15,8 @@ namespace fim::expr::ops {
 
 using num::Ival;
 using num::MpIval;
-using num::RatIval;
 using num::Rational;
+using num::RatIval;
 
 template <class I>
 using Tag = std::type_identity<I>;
@@ -61,9 +61,15 @@ inline mpfr_srcptr lo_end(const MpIval& x) { return &x.data()->left; }
 inline mpfr_srcptr hi_end(const MpIval& x) { return &x.data()->right; }
 inline int lo_sign(const MpIval& x) { return mpfr_sgn(lo_end(x)); }
 inline int hi_sign(const MpIval& x) { return mpfr_sgn(hi_end(x)); }
-inline bool lo_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(lo_end(a), lo_end(b)); }
-inline bool hi_le(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(hi_end(a), hi_end(b)); }
-inline bool hi_le_lo(const MpIval& a, const MpIval& b) { return mpfr_lessequal_p(hi_end(a), lo_end(b)); }
+inline bool lo_le(const MpIval& a, const MpIval& b) {
+  return mpfr_lessequal_p(lo_end(a), lo_end(b));
+}
+inline bool hi_le(const MpIval& a, const MpIval& b) {
+  return mpfr_lessequal_p(hi_end(a), hi_end(b));
+}
+inline bool hi_le_lo(const MpIval& a, const MpIval& b) {
+  return mpfr_lessequal_p(hi_end(a), lo_end(b));
+}
 inline bool hi_lt_lo(const MpIval& a, const MpIval& b) { return mpfr_less_p(hi_end(a), lo_end(b)); }
 inline MpIval between(const MpIval& a, const MpIval& b) {
   MpIval r;
@@ -92,10 +98,18 @@ inline MpIval no_nan(const MpIval& x) { return mpfi_nan_p(x.data()) ? entire(Tag
 inline int sign_of(const Rational& x) { return (x > 0) - (x < 0); }
 inline int lo_sign(const RatIval& x) { return x.whole ? -1 : sign_of(x.lo); }
 inline int hi_sign(const RatIval& x) { return x.whole ? 1 : sign_of(x.hi); }
-inline bool lo_le(const RatIval& a, const RatIval& b) { return a.whole || (!b.whole && a.lo <= b.lo); }
-inline bool hi_le(const RatIval& a, const RatIval& b) { return b.whole || (!a.whole && a.hi <= b.hi); }
-inline bool hi_le_lo(const RatIval& a, const RatIval& b) { return !a.whole && !b.whole && a.hi <= b.lo; }
-inline bool hi_lt_lo(const RatIval& a, const RatIval& b) { return !a.whole && !b.whole && a.hi < b.lo; }
+inline bool lo_le(const RatIval& a, const RatIval& b) {
+  return a.whole || (!b.whole && a.lo <= b.lo);
+}
+inline bool hi_le(const RatIval& a, const RatIval& b) {
+  return b.whole || (!a.whole && a.hi <= b.hi);
+}
+inline bool hi_le_lo(const RatIval& a, const RatIval& b) {
+  return !a.whole && !b.whole && a.hi <= b.lo;
+}
+inline bool hi_lt_lo(const RatIval& a, const RatIval& b) {
+  return !a.whole && !b.whole && a.hi < b.lo;
+}
 inline RatIval between(const RatIval& a, const RatIval& b) {
   return a.whole || b.whole ? RatIval::entire() : RatIval(a.lo, b.hi);
 }
@@ -107,18 +121,26 @@ inline RatIval no_nan(const RatIval& x) { return x; }
 // ---- Operations, generic over the interval type ----
 
 template <class I>
-bool contains_zero(const I& x) { return lo_sign(x) <= 0 && hi_sign(x) >= 0; }
+bool contains_zero(const I& x) {
+  return lo_sign(x) <= 0 && hi_sign(x) >= 0;
+}
 /// x is the point 0.
 template <class I>
-bool is_zero(const I& x) { return lo_sign(x) == 0 && hi_sign(x) == 0; }
+bool is_zero(const I& x) {
+  return lo_sign(x) == 0 && hi_sign(x) == 0;
+}
 
 /// The point interval at upper(x).
 template <class I>
-I high_point(const I& x) { return -low_point(-x); }
+I high_point(const I& x) {
+  return -low_point(-x);
+}
 
 /// Encloses x / y; the whole line when y contains 0.
 template <class I>
-I divide(const I& x, const I& y) { return contains_zero(y) ? entire(Tag<I>{}) : x / y; }
+I divide(const I& x, const I& y) {
+  return contains_zero(y) ? entire(Tag<I>{}) : x / y;
+}
 
 /// Encloses sqrt over the nonnegative part of x; the whole line when x < 0 throughout.
 template <class I>
@@ -129,10 +151,14 @@ I sqrt_part(const I& x) {
 
 /// Encloses {min(a, b)}: [min of the lower ends, min of the upper ends].
 template <class I>
-I min_of(const I& a, const I& b) { return between(lo_le(a, b) ? a : b, hi_le(a, b) ? a : b); }
+I min_of(const I& a, const I& b) {
+  return between(lo_le(a, b) ? a : b, hi_le(a, b) ? a : b);
+}
 /// Encloses {max(a, b)}: [max of the lower ends, max of the upper ends].
 template <class I>
-I max_of(const I& a, const I& b) { return between(lo_le(a, b) ? b : a, hi_le(a, b) ? b : a); }
+I max_of(const I& a, const I& b) {
+  return between(lo_le(a, b) ? b : a, hi_le(a, b) ? b : a);
+}
 
 /// Encloses p^n by binary powering (p a point or a narrow interval, n >= 0).
 template <class I>

@@ -29,8 +29,8 @@ using fim::expr::Truth;
 using fim::expr::Value;
 using fim::num::Ival;
 using fim::num::MpIval;
-using fim::num::RatIval;
 using fim::num::Rational;
+using fim::num::RatIval;
 
 namespace {
 
@@ -68,7 +68,9 @@ std::string error_of(const std::string& text, int n = 3, const std::string& labe
 }
 
 template <class I>
-I enclose(const Rational& q) { return fim::expr::ops::from_rational(q, fim::expr::ops::Tag<I>{}); }
+I enclose(const Rational& q) {
+  return fim::expr::ops::from_rational(q, fim::expr::ops::Tag<I>{});
+}
 
 /// Point atom values (each rational enclosed in I).
 template <class I>
@@ -91,7 +93,7 @@ Truth truth(const Ground& g, const std::vector<Value<I>>& atoms) {
   return fim::expr::evaluate<I>(*g.claim, atoms).truth;
 }
 
-// ---- test-side exact evaluation of ground scalars -------------------------------------------------
+// ---- test-side exact evaluation of ground scalars ----
 
 /// The exact value of e at rational atom values, or nothing where undefined (0 divisor, sqrt of a
 /// negative); sqrt only of rational squares (the tests use no others).
@@ -104,14 +106,22 @@ std::optional<Rational> exact(const Scalar& e, const std::vector<Rational>& at) 
   std::optional<Rational> y;
   if (e.b && !(y = exact(*e.b, at))) return y;
   switch (e.op) {
-    case Op::Neg: return Rational(-*x);
-    case Op::Add: return Rational(*x + *y);
-    case Op::Sub: return Rational(*x - *y);
-    case Op::Mul: return Rational(*x * *y);
-    case Op::Div: return *y == 0 ? std::nullopt : std::optional<Rational>(*x / *y);
-    case Op::Abs: return Rational(bmp::abs(*x));
-    case Op::Min: return std::min(*x, *y);
-    case Op::Max: return std::max(*x, *y);
+    case Op::Neg:
+      return Rational(-*x);
+    case Op::Add:
+      return Rational(*x + *y);
+    case Op::Sub:
+      return Rational(*x - *y);
+    case Op::Mul:
+      return Rational(*x * *y);
+    case Op::Div:
+      return *y == 0 ? std::nullopt : std::optional<Rational>(*x / *y);
+    case Op::Abs:
+      return Rational(bmp::abs(*x));
+    case Op::Min:
+      return std::min(*x, *y);
+    case Op::Max:
+      return std::max(*x, *y);
     case Op::Pow: {
       if (e.exponent < 0 && *x == 0) return std::nullopt;
       Rational r(1);
@@ -149,12 +159,13 @@ TEST_CASE("every construct parses; canonical texts of matrices and atoms") {
       " and trace(B)^(-3) <= trace(B)^(2) - (n) / 3",
       3);
   CHECK(matrix_texts(g) == std::vector<std::string>{"A+E", "A", "E", "2*A-1/3*B", "sym(A*E)",
-                                                     "(A+E)*(A+E)", "1/2*A", "-A+1/2*E", "B"});
-  CHECK(atom_texts(g) == std::vector<std::string>{
-                             "lambda(1, A+E)", "lambda(1, A)", "lambda(1, E)", "lambda_min(2*A-1/3*B)",
-                             "gap(sym(A*E))", "norm((A+E)*(A+E))", "fro(1/2*A)", "trace(-A+1/2*E)",
-                             "rayleigh(A, E)", "trace(B)", "lambda(2, A+E)", "lambda(2, E)",
-                             "lambda(3, A+E)", "lambda(3, E)", "lambda(2, A)", "lambda(3, A)"});
+                                                    "(A+E)*(A+E)", "1/2*A", "-A+1/2*E", "B"});
+  CHECK(atom_texts(g) ==
+        std::vector<std::string>{"lambda(1, A+E)", "lambda(1, A)", "lambda(1, E)",
+                                 "lambda_min(2*A-1/3*B)", "gap(sym(A*E))", "norm((A+E)*(A+E))",
+                                 "fro(1/2*A)", "trace(-A+1/2*E)", "rayleigh(A, E)", "trace(B)",
+                                 "lambda(2, A+E)", "lambda(2, E)", "lambda(3, A+E)", "lambda(3, E)",
+                                 "lambda(2, A)", "lambda(3, A)"});
   CHECK(g.atoms[8].kind == AtomKind::Rayleigh);
   CHECK(g.atoms[8].m == 1);
   CHECK(g.atoms[8].m2 == 2);
@@ -170,11 +181,14 @@ TEST_CASE("every construct parses; canonical texts of matrices and atoms") {
   CHECK(second.parts[1]->parts[0]->op == Formula::Op::Lt);
   CHECK(second.parts[1]->parts[1]->op == Formula::Op::Gt);
   CHECK(second.parts[2]->op == Formula::Op::Ge);
-  CHECK(ParsedClaim::parse("gap(B) > 0 and norm(E) < 1").matrix_names() == std::vector<char>{'B', 'E'});
+  CHECK(ParsedClaim::parse("gap(B) > 0 and norm(E) < 1").matrix_names() ==
+        std::vector<char>{'B', 'E'});
 }
 
 TEST_CASE("matrix canonical texts: scales merged and printed first, sums parenthesized") {
-  auto text = [](const std::string& m) { return ground("trace(" + m + ") <= 0", 2).atoms.at(0).text; };
+  auto text = [](const std::string& m) {
+    return ground("trace(" + m + ") <= 0", 2).atoms.at(0).text;
+  };
   CHECK(text("A") == "trace(A)");
   CHECK(text(" A + E ") == "trace(A+E)");
   CHECK(text("A - E") == "trace(A-E)");
@@ -197,9 +211,10 @@ TEST_CASE("matrix canonical texts: scales merged and printed first, sums parenth
 }
 
 TEST_CASE("atoms are deduplicated by canonical text across given and claim (Weyl at n = 3)") {
-  const Ground g = ground("forall i, j in 1..n with i + j - 1 <= n: "
-                          "lambda(i+j-1, A+E) <= lambda(i, A) + lambda(j, E)",
-                          3, "lambda(1, A) >= lambda( 3 , A) and gap(A) > norm(E)");
+  const Ground g = ground(
+      "forall i, j in 1..n with i + j - 1 <= n: "
+      "lambda(i+j-1, A+E) <= lambda(i, A) + lambda(j, E)",
+      3, "lambda(1, A) >= lambda( 3 , A) and gap(A) > norm(E)");
   CHECK(g.matrices.size() == 3);
   int lambdas = 0;
   for (const Atom& a : g.atoms) lambdas += a.kind == AtomKind::Lambda;
@@ -215,21 +230,25 @@ TEST_CASE("atoms are deduplicated by canonical text across given and claim (Weyl
 
 TEST_CASE("errors name the exact position and the reason") {
   CHECK(error_of("lamda(1, A) <= 0") ==
-        "claim: position 1: unknown name 'lamda' (atoms: lambda, lambda_min, gap, norm, fro, trace, rayleigh)");
-  CHECK(error_of("norm(A) <= norm(A*E)") == "claim: position 17: A*E is not symmetric: write sym(A*E)");
+        "claim: position 1: unknown name 'lamda' (atoms: lambda, lambda_min, gap, norm, fro, "
+        "trace, rayleigh)");
+  CHECK(error_of("norm(A) <= norm(A*E)") ==
+        "claim: position 17: A*E is not symmetric: write sym(A*E)");
   CHECK(error_of("norm(A) <= norm((A+B)*E)") ==
         "claim: position 17: (A+B)*E is not symmetric: write sym((A+B)*E)");
   CHECK(error_of("norm(A*A*A) <= 1") ==
         "claim: position 10: three matrix factors in one product (at most two: X*X or sym(X*Y))");
   CHECK(error_of("forall i in 1..n: lambda(i+1, A) <= 1", 8) ==
         "claim: position 26: lambda index i+1 = 9 is outside 1..n for n = 8, i = 8");
-  CHECK(error_of("lambda(0, A) <= 1") == "claim: position 8: lambda index 0 = 0 is outside 1..n for n = 3");
+  CHECK(error_of("lambda(0, A) <= 1") ==
+        "claim: position 8: lambda index 0 = 0 is outside 1..n for n = 3");
   CHECK(error_of("lambda(n/2, A) <= 1") ==
         "claim: position 8: lambda index n/2 = 3/2 is not an integer (n = 3)");
   CHECK(error_of("gap(A) > 0", 1) ==
         "claim: position 1: gap(A) needs n >= 2 (lambda_2 does not exist for n = 1)");
   CHECK(error_of("gap(A) > 0", 2).empty());
-  CHECK(error_of("norm(A)^2.5 <= 1") == "claim: position 9: exponent must be an integer, not '2.5'");
+  CHECK(error_of("norm(A)^2.5 <= 1") ==
+        "claim: position 9: exponent must be an integer, not '2.5'");
   CHECK(error_of("norm(A)^65 <= 1") == "claim: position 9: exponent 65 is too large (at most 64)");
   CHECK(error_of("norm(A)^(-64) <= 1").empty());
   CHECK(error_of("norm(A)^n <= 1") ==
@@ -243,17 +262,22 @@ TEST_CASE("errors name the exact position and the reason") {
   CHECK(error_of("norm(A) <= 1/(2-2)") == "claim: position 14: division by zero");
   CHECK(error_of("norm(A/(1-1)) <= 1") == "claim: position 8: division by zero");
   CHECK(error_of("norm(2/(1-1)*A) <= 1") == "claim: position 8: division by zero");
-  CHECK(error_of("norm(A) <= 0^-1") == "claim: position 13: division by zero (0 to a negative power)");
+  CHECK(error_of("norm(A) <= 0^-1") ==
+        "claim: position 13: division by zero (0 to a negative power)");
   CHECK(error_of("lambda(1/(n-3), A) <= 1") == "claim: position 10: division by zero (n = 3)");
-  CHECK(error_of("norm(2) <= 1") == "claim: position 6: a number is not a matrix (there is no identity matrix)");
-  CHECK(error_of("norm(C) <= 1") == "claim: position 6: unknown matrix 'C' (matrices: A, B, E, sym(X*Y))");
-  CHECK(error_of("A <= 1") == "claim: position 1: a matrix is not a number: use an atom such as norm(A)");
+  CHECK(error_of("norm(2) <= 1") ==
+        "claim: position 6: a number is not a matrix (there is no identity matrix)");
+  CHECK(error_of("norm(C) <= 1") ==
+        "claim: position 6: unknown matrix 'C' (matrices: A, B, E, sym(X*Y))");
+  CHECK(error_of("A <= 1") ==
+        "claim: position 1: a matrix is not a number: use an atom such as norm(A)");
   CHECK(error_of("norm(A) = 1") ==
         "claim: position 9: no equality comparison: write <= and >= (comparisons: <=, <, >=, >)");
   CHECK(error_of("norm(A)") == "claim: position 8: expected a comparison (<=, <, >=, >)");
   CHECK(error_of("") == "claim: position 1: empty claim");
   CHECK(error_of("norm(A) <= (1", 3) == "claim: position 14: expected ')'");
-  CHECK(error_of("forall n in 1..2: n <= 1") == "claim: position 8: 'n' is reserved and cannot be a variable");
+  CHECK(error_of("forall n in 1..2: n <= 1") ==
+        "claim: position 8: 'n' is reserved and cannot be a variable");
   CHECK(error_of("forall i in 1..2: forall i in 1..2: i <= 1") ==
         "claim: position 26: variable 'i' is already bound");
   CHECK(error_of("forall i in 1..n/2: norm(A) <= i", 3) ==
@@ -266,13 +290,25 @@ TEST_CASE("errors name the exact position and the reason") {
         "claim: position 18: the 'with' condition of forall cannot contain a forall");
   CHECK(error_of("forall i in 1..n with 1/(i-2) > 0: norm(A) <= i") ==
         "claim: position 25: division by zero (n = 3, i = 2)");
-  CHECK(error_of("lambda(norm(A), A) <= 1") == "claim: position 8: the index of lambda cannot use an atom");
-  CHECK(error_of("sym(A*E) <= 1") ==
-        "claim: position 1: unexpected 'sym'");
-  CHECK(error_of("norm(sym(A)) <= 1") == "claim: position 10: sym takes a product of two matrices, sym(X*Y)");
+  CHECK(error_of("norm(A) <= 1 and forall i in 1..n: lambda(i, A) <= 1") ==
+        "claim: position 18: a forall joined by and / or must be in parentheses: (forall ...)");
+  CHECK(error_of("norm(A) <= 1 and (forall i in 1..n: lambda(i, A) <= 1)").empty());
+  CHECK(error_of("lambda(norm(A), A) <= 1") ==
+        "claim: position 8: the index of lambda cannot use an atom");
+  CHECK(error_of("sym(A*E) <= 1") == "claim: position 1: unexpected 'sym'");
+  CHECK(error_of("norm(sym(A)) <= 1") ==
+        "claim: position 10: sym takes a product of two matrices, sym(X*Y)");
+  CHECK(error_of("norm((n)*A) <= 1") ==
+        "claim: position 7: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(n*A) <= 1") ==
+        "claim: position 6: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(A/n) <= 1") ==
+        "claim: position 8: 'n' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("norm(A+) <= 1") == "claim: position 8: expected a matrix, found ')'");
   CHECK(error_of("norm(A/E) <= 1") == "claim: position 8: cannot divide by a matrix");
   CHECK(error_of("norm(A) <= 1 # 2") == "claim: position 14: unexpected character '#'");
-  CHECK(error_of("norm(A) <= 1.2.3") == "claim: position 15: unexpected '.3' after the end of the formula");
+  CHECK(error_of("norm(A) <= 1.2.3") ==
+        "claim: position 15: unexpected '.3' after the end of the formula");
   CHECK(error_of("norm(A) <= 1e+", 3) == "claim: position 12: malformed number '1e+'");
   // the label and the fields
   try {
@@ -297,9 +333,10 @@ TEST_CASE("nesting beyond 1000 levels and forall beyond 10^6 instances are refus
   CHECK(error_of(minus + "norm(A) <= 1").find("nested too deeply") != std::string::npos);
   CHECK(error_of("forall i, j in 1..1001: norm(A) <= i + j") ==
         "claim: position 1: this forall expands to more than 1000000 instances (n = 3)");
-  CHECK(error_of("forall i in 1..1000: forall j in 1..1001: norm(A) <= i + j") ==
-        "claim: position 22: this forall expands to more than 1000000 instances (n = 3)");
-  CHECK(error_of("forall i, j in 1..1000: norm(A) <= i + j").empty());
+  // nested: the instances of all foralls together count (here the first inner one crosses)
+  CHECK(error_of("forall i in 1..10: forall j in 1..999991: norm(A) <= i + j") ==
+        "claim: position 20: this forall expands to more than 1000000 instances (n = 3)");
+  CHECK(error_of("forall i in 1..10: forall j in 1..1000: norm(A) <= i + j").empty());
   // empty ranges are vacuously true
   const Ground g = ground("forall i in 2..1: lambda(i, A) <= 0", 3);
   CHECK(g.claim->parts.empty());
@@ -319,7 +356,8 @@ TEST_CASE("a '(' starts a formula only when it encloses a comparison") {
   CHECK(h.claim->parts[1]->op == Formula::Op::And);
 }
 
-TEST_CASE_TEMPLATE("evaluation encloses the exact value at rational atom points", I, Ival, MpIval, RatIval) {
+TEST_CASE_TEMPLATE("evaluation encloses the exact value at rational atom points", I, Ival, MpIval,
+                   RatIval) {
   const std::vector<std::string> exprs = {
       "lambda(1, A) + 2*lambda(2, A)/3 - trace(E)^2",
       "min(norm(A), fro(E)) * max(gap(A), 1/7) - abs(lambda_min(A+E) - 1/3)^3 / (1 + trace(A)^2)",
@@ -344,33 +382,72 @@ TEST_CASE_TEMPLATE("evaluation encloses the exact value at rational atom points"
       ++checked;
       // the exact value satisfies <= and >= against itself, and never < or >
       using Op = Formula::Op;
-      for (Op op : {Op::Le, Op::Ge}) CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, op, *v), atoms).truth != Truth::False);
-      for (Op op : {Op::Lt, Op::Gt}) CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, op, *v), atoms).truth != Truth::True);
+      for (Op op : {Op::Le, Op::Ge})
+        CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, op, *v), atoms).truth != Truth::False);
+      for (Op op : {Op::Lt, Op::Gt})
+        CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, op, *v), atoms).truth != Truth::True);
       // and the enclosure is tight: a relative margin of 1e-9 decides
       const Rational eps = (bmp::abs(*v) + 1) / 1000000000;
-      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v + eps), atoms).truth == Truth::True);
-      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Lt, *v - eps), atoms).truth == Truth::False);
-      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Gt, *v - eps), atoms).truth == Truth::True);
-      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Ge, *v + eps), atoms).truth == Truth::False);
-      if (std::is_same_v<I, RatIval> && e.find("sqrt") == std::string::npos) {  // exact: ties decided
+      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v + eps), atoms).truth ==
+            Truth::True);
+      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Lt, *v - eps), atoms).truth ==
+            Truth::False);
+      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Gt, *v - eps), atoms).truth ==
+            Truth::True);
+      CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Ge, *v + eps), atoms).truth ==
+            Truth::False);
+      if (std::is_same_v<I, RatIval> &&
+          e.find("sqrt") == std::string::npos) {  // exact: ties decided
         CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v), atoms).truth == Truth::True);
-        CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Lt, *v), atoms).truth == Truth::False);
+        CHECK(fim::expr::evaluate<I>(compare_to(*g.claim, Op::Lt, *v), atoms).truth ==
+              Truth::False);
       }
     }
   }
   CHECK(checked > 150);
 }
 
-TEST_CASE_TEMPLATE("comparisons: True and False both come, ties by the rule", I, Ival, MpIval, RatIval) {
+TEST_CASE_TEMPLATE("evaluation over atom intervals never refutes what holds at a point inside", I,
+                   Ival, MpIval, RatIval) {
+  const Ground g = ground(
+      "min(norm(A), fro(E)) * max(gap(A), 1/7) - abs(lambda_min(A+E) - 1/3)^3 / (1 + trace(A)^2)"
+      " + (lambda(1, A) - 1/3)^-2 <= 0",
+      2);
+  std::mt19937_64 rng(7);
+  int decided = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<Rational> at;
+    std::vector<Value<I>> atoms;
+    for (std::size_t i = 0; i < g.atoms.size(); ++i) {
+      at.push_back(Rational(std::uniform_int_distribution<int>(-30, 30)(rng), 7));
+      const Rational r(std::uniform_int_distribution<int>(0, 3)(rng), 50);
+      atoms.push_back(span<I>(at.back() - r, at.back() + r));
+    }
+    const auto v = exact(*g.claim->lhs, at);
+    if (!v) continue;
+    using Op = Formula::Op;
+    const Truth le = fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v), atoms).truth;
+    const Truth ge = fim::expr::evaluate<I>(compare_to(*g.claim, Op::Ge, *v), atoms).truth;
+    CHECK(le != Truth::False);
+    CHECK(ge != Truth::False);
+    CHECK(le != Truth::Undefined);  // defined at the point: never certainly undefined
+    decided +=
+        fim::expr::evaluate<I>(compare_to(*g.claim, Op::Le, *v + 1000), atoms).truth == Truth::True;
+  }
+  CHECK(decided > 100);  // and the enclosures are narrow enough to decide with room to spare
+}
+
+TEST_CASE_TEMPLATE("comparisons: True and False both come, ties by the rule", I, Ival, MpIval,
+                   RatIval) {
   const Ground le = ground("lambda(1, A+E) <= lambda(1, A) + norm(E)", 2);
   REQUIRE(le.atoms.size() == 3);
-  CHECK(truth(le, points<I>({3, 1, 2})) == Truth::True);    // 3 <= 3: a tie holds
+  CHECK(truth(le, points<I>({3, 1, 2})) == Truth::True);  // 3 <= 3: a tie holds
   CHECK(truth(le, points<I>({Rational(7, 2), 1, 2})) == Truth::False);
   std::vector<Value<I>> wide = points<I>({3, 1, 2});
   wide[0] = span<I>(2, 4);
   CHECK(truth(le, wide) == Truth::Unknown);
   const Ground lt = ground("lambda(1, A+E) < lambda(1, A) + norm(E)", 2);
-  CHECK(truth(lt, points<I>({3, 1, 2})) == Truth::False);   // 3 < 3 fails
+  CHECK(truth(lt, points<I>({3, 1, 2})) == Truth::False);  // 3 < 3 fails
   CHECK(truth(lt, points<I>({Rational(5, 2), 1, 2})) == Truth::True);
   const Ground ge = ground("lambda(1, A+E) >= lambda(1, A) + norm(E)", 2);
   CHECK(truth(ge, points<I>({3, 1, 2})) == Truth::True);
@@ -406,8 +483,12 @@ TEST_CASE_TEMPLATE("four-valued and / or, and the atoms that decided", I, Ival, 
     return v;
   };
   const Truth all[] = {Truth::True, Truth::False, Truth::Unknown, Truth::Undefined};
-  auto rank_and = [](Truth t) { return t == Truth::False ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0; };
-  auto rank_or = [](Truth t) { return t == Truth::True ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0; };
+  auto rank_and = [](Truth t) {
+    return t == Truth::False ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0;
+  };
+  auto rank_or = [](Truth t) {
+    return t == Truth::True ? 3 : t == Truth::Unknown ? 2 : t == Truth::Undefined ? 1 : 0;
+  };
   const Ground g_and = ground("trace(A) <= 0 and trace(B) <= 0", 2);
   const Ground g_or = ground("trace(A) <= 0 or trace(B) <= 0", 2);
   for (Truth a : all)
