@@ -356,7 +356,8 @@ void add_check(CLI::App& app, int& exit_code) {
                   "(README, \"Your own claims\"; proofs/claim-language.md)");
   cmd->add_option("--given", a->given, "--claim: a hypothesis in the same language; cases where it is false are HYPOTHESIS_FAILS");
   cmd->add_option("--psd", a->psd, "--claim: generate this matrix positive semidefinite (A, B or E; repeatable)")
-      ->check(CLI::IsMember({"A", "B", "E"}));
+      ->check(CLI::IsMember({"A", "B", "E"}))
+      ->default_str("");
   cmd->add_option("--eigenbasis", a->eigenbasis,
                   "--claim: generate A diagonal, the claim read in A's eigenbasis (as the built-in directional claim is)")
       ->check(CLI::IsMember({"A"}));
