@@ -92,3 +92,28 @@ TEST_CASE("each atom is contained in its enclosure and certified on both sides o
   CHECK(violated == holds);
   CHECK(confirmed == violated);
 }
+
+// Found in review (proofs/claim-language.md, notes for the implementers): a true claim about a
+// matrix beyond the binary64 range is never VIOLATED, and a claim that divides by an exact 0 is
+// never HOLDS by structure (x^0 of a possibly undefined x is not 1).
+TEST_CASE("no verdict from an unbounded or undefined value") {
+  std::mt19937_64 rng(11);
+  int holds = 0, undefined = 0;
+  const auto big = fim::claims::make_user_claim({"norm(1e400*A) > 0", "norm(A) > 0", "", true}, 2, 3);
+  const auto zero = fim::claims::make_user_claim({"(1/(lambda(1, A) - lambda(1, A)))^0 <= 1"}, 2, 4);
+  for (int k = 0; k < 20; ++k) {
+    const int n = 2 + k % 2;
+    MatrixXd a = MatrixXd::Zero(n, n);
+    for (int i = 0; i < n; ++i) a(i, i) = (1 + i + k) / 8.0;
+    const fim::claims::MatrixCase diagonal{a, random_symmetric(n, rng)};
+    const auto b = fim::claims::check(*big, diagonal, "stated", fim::linalg::Precision{4096, 1e-10});
+    CHECK(b.verdict != fim::claims::Verdict::Violated);
+    holds += b.verdict == fim::claims::Verdict::Holds;
+    const fim::claims::MatrixCase general{k % 2 ? a : random_symmetric(n, rng), random_symmetric(n, rng)};
+    const auto z = fim::claims::check(*zero, general, "stated", fim::linalg::Precision{4096, 1e-10});
+    CHECK(z.verdict != fim::claims::Verdict::Holds);
+    undefined += z.verdict == fim::claims::Verdict::HypothesisFails;
+  }
+  CHECK(holds == 20);       // the MPFI rungs have the exponent range binary64 lacks
+  CHECK(undefined >= 1);    // where the zero divisor is certified, the claim is undefined
+}
