@@ -7,6 +7,7 @@
 
 #include <type_traits>
 
+#include "numeric/exact.hpp"
 #include "numeric/interval.hpp"
 #include "numeric/mp.hpp"
 #include "numeric/rational_interval.hpp"
@@ -22,16 +23,7 @@ template <class I>
 using Tag = std::type_identity<I>;
 
 /// The tightest binary64 interval containing the rational q (an end is infinite on overflow).
-inline Ival enclose_binary64(const Rational& q) {
-  mpfr_t t;
-  mpfr_init2(t, 53);
-  mpfr_set_q(t, q.backend().data(), MPFR_RNDD);
-  const double lo = mpfr_get_d(t, MPFR_RNDD);  // beyond DBL_MAX: DBL_MAX below, +inf above
-  mpfr_set_q(t, q.backend().data(), MPFR_RNDU);
-  const double hi = mpfr_get_d(t, MPFR_RNDU);
-  mpfr_clear(t);
-  return Ival(lo, hi);
-}
+inline Ival enclose_binary64(const Rational& q) { return num::ival_of(q); }
 
 // ---- binary64 ----
 inline int lo_sign(const Ival& x) { return (x.lo > 0) - (x.lo < 0); }
