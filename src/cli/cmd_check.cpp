@@ -301,7 +301,8 @@ int run_check(CheckArgs a) {
   if (a.list_variants) {
     std::unique_ptr<claims::Claim> owned;
     for (const auto& v : claim_of(a, owned)->variants())
-      std::cout << v.name << (v.proved ? "  (as stated)" : "  (false variant)") << "\n    "
+      std::cout << v.name << (v.proved ? "  (as stated)" : a.user_claim.empty() ? "  (false variant)" : "  (your claim)")
+                << "\n    "
                 << v.statement << "\n";
     return kOk;
   }

@@ -37,7 +37,7 @@ WEYL='forall i, j in 1..n with i + j - 1 <= n: lambda(i+j-1, A+E) <= lambda(i, A
 expect_exit 0 "Weyl in the language holds" "$FIM" check --claim "$WEYL" --cases 100
 grep -q "HOLDS 100  VIOLATED 0  UNDECIDED 0  HYPOTHESIS_FAILS 0" "$tmp/out" && ok "  HOLDS on all 100 cases" || bad "  $(cat "$tmp/out")"
 expect_exit 0 "--list-variants with --claim" "$FIM" check --claim "$WEYL" --list-variants
-grep -q "^stated" "$tmp/out" && ok "  one variant, stated" || bad "  $(cat "$tmp/out")"
+grep -q "^stated  (your claim)" "$tmp/out" && ok "  one variant, stated, your claim" || bad "  $(cat "$tmp/out")"
 
 # A false claim: certificate confirmed, reproduced, and an edited certificate not confirmed.
 GAP='gap(A+E) >= gap(A) - norm(E)'
