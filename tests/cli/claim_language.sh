@@ -80,6 +80,16 @@ expect_exit 1 "--search finds and certifies a counterexample" \
 [ -f "$tmp/search/cert-search.json" ] && ok "  cert-search.json written" || bad "  $(ls "$tmp/search")"
 expect_exit 0 "  verify-cert confirms it" "$FIM" verify-cert "$tmp/search/cert-search.json"
 
+# abs, min, max, or, division, powers and n, end to end: a true claim holds on every case, a false
+# one is refuted with a certificate verify-cert confirms.
+expect_exit 0 "a true claim with abs, min, max, or, / and n holds" \
+  "$FIM" check --claim 'abs(lambda(1, A)) <= 2*norm(A) + 1 and min(lambda_min(A), 0) >= -2*norm(A) - 1 and (trace(A)/n <= lambda(1, A) + 1 or n > 100)' --cases 100
+grep -q "HOLDS 100 " "$tmp/out" && ok "  HOLDS on all 100 cases" || bad "  $(head -c 400 "$tmp/out")"
+expect_exit 1 "a false one is refuted" "$FIM" check --claim 'abs(lambda(1, A)) <= max(norm(E), lambda_min(A)) or fro(A) < min(norm(A), 1)^2/2' \
+  --dim 2..6 --cases 100 --report "$tmp/ops"
+cert=$(ls "$tmp/ops" | grep '^cert-' | head -1)
+expect_exit 0 "  verify-cert confirms its certificate" "$FIM" verify-cert "$tmp/ops/$cert"
+
 # --json carries the claim's text; slices merged equal one run.
 expect_exit 1 "--json" "$FIM" check --claim "$GAP" --dim 2..8 --cases 60 --json
 /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(not (j['claim']=='user' and j['statement']==sys.argv[2] and j['counts']['VIOLATED']>0))" \
