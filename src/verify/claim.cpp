@@ -124,11 +124,22 @@ class Parser {
   void need(const std::string& op) {
     if (!eat(op)) fail("'" + op + "' expected, not '" + token() + "'");
   }
-  // The source text of [from, i_) without whitespace, for messages.
+  // The source text of [from, i_) for messages: no whitespace, except one space between two words
+  // ("sum(i in 1..k:lambda(i,A))").
   std::string source(std::size_t from) const {
+    const auto word_char = [](char x) { return letter(x) || digit(x); };
     std::string t;
-    for (std::size_t k = from; k < i_ && k < s_.size(); ++k)
-      if (s_[k] != ' ' && s_[k] != '\t' && s_[k] != '\n' && s_[k] != '\r') t += s_[k];
+    bool gap = false;
+    for (std::size_t k = from; k < i_ && k < s_.size(); ++k) {
+      const char c = s_[k];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        gap = true;
+        continue;
+      }
+      if (gap && !t.empty() && word_char(t.back()) && word_char(c)) t += ' ';
+      t += c;
+      gap = false;
+    }
     return t;
   }
 

@@ -268,7 +268,7 @@ TEST_CASE("sums: a false Ky-Fan-type claim is confirmed, the true one never") {
                 nullptr, json::array(), "k = 1");
   const auto c = verify_certificate(f);
   CHECK(c.status == Status::Confirmed);
-  CHECK_MESSAGE(has(c, "at k = 1: 'sum(iin1..k:lambda(i,A+E)) >= sum(iin1..k:lambda(i,A))+sum(iin1..k:lambda(i,E))' is false: "
+  CHECK_MESSAGE(has(c, "at k = 1: 'sum(i in 1..k:lambda(i,A+E)) >= sum(i in 1..k:lambda(i,A))+sum(i in 1..k:lambda(i,E))' is false: "
                        "the left side is <= 2, the right side >= 3"), c.reason);
   // the same text with Ky Fan's direction is true: the same bounds refute nothing
   f["statement"] = kKyFan;
