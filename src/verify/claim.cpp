@@ -172,11 +172,13 @@ class Parser {
     const std::size_t start = i_;
     if (start >= s_.size() || s_[start] != '(') return comparison(d);
     const std::size_t scope = vars_.size();
+    const char* atoms = no_atoms_;  // an error inside a with condition left it set
     try {
       return comparison(d);
     } catch (const ParseError& first) {
       i_ = start;
       vars_.resize(scope);
+      no_atoms_ = atoms;
       try {
         need("(");
         FNode f = formula(d + 1);
