@@ -3,7 +3,11 @@
 // parser on purpose; its evaluation lives in claim_eval.cpp.
 #include "verify/claim_tree.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "verify/number.hpp"
 
@@ -14,7 +18,7 @@ constexpr std::size_t kMaxText = 4096;
 constexpr int kMaxDepth = 200;
 constexpr long kMaxExponent = 64;
 const char* const kKeywords[] = {"forall", "in", "with", "and", "or", "sqrt", "abs", "min", "max", "lambda",
-                                 "lambda_min", "gap", "norm", "fro", "trace", "rayleigh", "sym", "n", "A", "B", "E"};
+                                 "lambda_min", "gap", "norm", "fro", "trace", "rayleigh", "sym", "sum", "n", "A", "B", "E"};
 
 // A parse error at a byte offset (turned into Refused at the top, so that backtracking can pick
 // the error that got further).
@@ -59,7 +63,7 @@ MNode comb(std::vector<std::pair<mpq_class, MNode>> terms) {
 
 // Recursive descent over the grammar of CLAIMLANG.md: each rule's method parses it at the current
 // position; `d` is the nesting depth (parentheses, function and atom arguments, unary minus, forall
-// bodies), at most 200.
+// bodies, sums), at most 200.
 class Parser {
  public:
   explicit Parser(const std::string& text) : s_(text) {}
@@ -120,11 +124,22 @@ class Parser {
   void need(const std::string& op) {
     if (!eat(op)) fail("'" + op + "' expected, not '" + token() + "'");
   }
-  // The source text of [from, i_) without whitespace, for messages.
+  // The source text of [from, i_) for messages: no whitespace, except one space between two words
+  // ("sum(i in 1..k:lambda(i,A))").
   std::string source(std::size_t from) const {
+    const auto word_char = [](char x) { return letter(x) || digit(x); };
     std::string t;
-    for (std::size_t k = from; k < i_ && k < s_.size(); ++k)
-      if (s_[k] != ' ' && s_[k] != '\t' && s_[k] != '\n' && s_[k] != '\r') t += s_[k];
+    bool gap = false;
+    for (std::size_t k = from; k < i_ && k < s_.size(); ++k) {
+      const char c = s_[k];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        gap = true;
+        continue;
+      }
+      if (gap && !t.empty() && word_char(t.back()) && word_char(c)) t += ' ';
+      t += c;
+      gap = false;
+    }
     return t;
   }
 
@@ -157,11 +172,13 @@ class Parser {
     const std::size_t start = i_;
     if (start >= s_.size() || s_[start] != '(') return comparison(d);
     const std::size_t scope = vars_.size();
+    const char* atoms = no_atoms_;  // an error inside a with condition left it set
     try {
       return comparison(d);
     } catch (const ParseError& first) {
       i_ = start;
       vars_.resize(scope);
+      no_atoms_ = atoms;
       try {
         need("(");
         FNode f = formula(d + 1);
@@ -189,34 +206,44 @@ class Parser {
     auto f = std::make_shared<FormulaNode>();
     f->op = FormulaNode::Forall;
     f->pos = pos;
-    do {
-      skip();
-      const std::size_t at = i_;
-      const std::string v = word();
-      if (v.empty()) fail("a variable name expected after forall");
-      for (const char* k : kKeywords)
-        if (v == k) fail("'" + v + "' is a keyword, not a variable name");
-      for (const auto& w : vars_)
-        if (w == v) fail_at(at, "the variable '" + v + "' is already bound");
-      for (const auto& w : f->vars)
-        if (w == v) fail_at(at, "the variable '" + v + "' is already bound");
-      i_ += v.size();
-      f->vars.push_back(v);
-    } while (eat(","));
-    if (!keyword("in")) fail("'in' expected, not '" + token() + "'");
-    f->lo = scalar_without_atoms(d + 1, "a forall bound");
-    need("..");
-    f->hi = scalar_without_atoms(d + 1, "a forall bound");
+    do f->vars.push_back(new_variable("forall", f->vars));
+    while (eat(","));
+    std::tie(f->lo, f->hi) = range(d, "a forall bound");
     for (const auto& v : f->vars) vars_.push_back(v);  // bound in the condition and the body only
-    if (keyword("with")) {
-      const char* outer = no_atoms_;
-      no_atoms_ = "a with condition";
-      f->with = formula(d + 1);
-      no_atoms_ = outer;
-    }
+    f->with = condition(d);
     need(":");
     f->body = formula(d + 1);
     vars_.resize(vars_.size() - f->vars.size());
+    return f;
+  }
+  // A variable name at the current position, consumed: not a keyword, not bound by an enclosing
+  // forall or sum, nor earlier in `same` (the names of the same forall).
+  std::string new_variable(const char* after, const std::vector<std::string>& same) {
+    skip();
+    const std::size_t at = i_;
+    const std::string v = word();
+    if (v.empty()) fail(std::string("a variable name expected after ") + after);
+    for (const char* k : kKeywords)
+      if (v == k) fail("'" + v + "' is a keyword, not a variable name");
+    const auto taken = [&v](const std::vector<std::string>& names) { return std::find(names.begin(), names.end(), v) != names.end(); };
+    if (taken(vars_) || taken(same)) fail_at(at, "the variable '" + v + "' is already bound");
+    i_ += v.size();
+    return v;
+  }
+  // 'in' scalar '..' scalar: the bounds of a forall or a sum, which hold no atoms.
+  std::pair<SNode, SNode> range(int d, const char* where) {
+    if (!keyword("in")) fail("'in' expected, not '" + token() + "'");
+    SNode lo = scalar_without_atoms(d + 1, where);
+    need("..");
+    return {lo, scalar_without_atoms(d + 1, where)};
+  }
+  // ['with' formula]: the condition of a forall or a sum (no atoms), or null.
+  FNode condition(int d) {
+    if (!keyword("with")) return nullptr;
+    const char* outer = no_atoms_;
+    no_atoms_ = "a with condition";
+    FNode f = formula(d + 1);
+    no_atoms_ = outer;
     return f;
   }
 
@@ -333,6 +360,7 @@ class Parser {
     for (const auto& v : vars_)
       if (v == w) return n->op = ScalarNode::Var, n->name = w, n;
     if (w == "sqrt" || w == "abs" || w == "min" || w == "max") return function(d, w, n);
+    if (w == "sum") return sum(d, n);
     if (w == "lambda" || w == "lambda_min" || w == "gap" || w == "norm" || w == "fro" || w == "trace" || w == "rayleigh")
       return atom(d, w, n);
     if (w == "A" || w == "B" || w == "E") fail_at(pos, "the matrix " + w + " where a number is expected");
@@ -348,6 +376,21 @@ class Parser {
       need(",");
       n->b = scalar(d + 1);
     }
+    need(")");
+    return n;
+  }
+  // 'sum' '(' VAR 'in' scalar '..' scalar ['with' formula] ':' scalar ')': VAR is bound in the
+  // condition and the summand only (CLAIMLANG.md, sums over an integer range).
+  SNode sum(int d, const std::shared_ptr<ScalarNode>& n) {
+    n->op = ScalarNode::Sum;
+    need("(");
+    n->name = new_variable("sum(", {});
+    std::tie(n->lo, n->hi) = range(d, "a sum bound");
+    vars_.push_back(n->name);
+    n->with = condition(d);
+    need(":");
+    n->a = scalar(d + 1);
+    vars_.pop_back();
     need(")");
     return n;
   }
@@ -497,8 +540,8 @@ class Parser {
 
   const std::string& s_;
   std::size_t i_ = 0;
-  std::vector<std::string> vars_;  // bound by the enclosing foralls
-  const char* no_atoms_ = nullptr; // where atoms are not allowed (forall bounds, with, lambda index)
+  std::vector<std::string> vars_;  // bound by the enclosing foralls and sums
+  const char* no_atoms_ = nullptr; // where atoms are not allowed (forall and sum bounds, with, lambda index)
 };
 
 // Runs one parse, turning its error into "LABEL: position P: reason".

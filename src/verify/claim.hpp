@@ -63,8 +63,9 @@ class ClaimText {
  public:
   /// Parses text (at most 4096 bytes, nesting at most 200); errors Refused as "LABEL: position P: reason".
   static ClaimText parse(const std::string& text, const std::string& label);
-  /// Its truth at dimension n; an index outside 1..n, an undecided forall bound or with condition,
-  /// and more than 10^5 forall instances in all (counted in `instances`) are Refused.
+  /// Its truth at dimension n; an index outside 1..n, a forall or sum bound that is not exactly an
+  /// integer, an undecided with condition, and more than 10^5 forall and sum instances in all
+  /// (counted in `instances`) are Refused.
   Verdict eval(int n, const MatrixOf& named, const AtomBound& bound, long& instances) const;
   const std::set<char>& names() const { return names_; }
 

@@ -1,9 +1,11 @@
 // Evaluation of a claim-language text at one dimension (proofs/verify.md, section 5.5): matrices
 // exactly in rationals, scalars over exact rational enclosures that may be half-lines (Lemma V3,
-// extended), formulas in the four-valued logic of CLAIMLANG.md, forall instantiated over integers.
+// extended), formulas in the four-valued logic of CLAIMLANG.md, forall and sum instantiated over integers.
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "verify/claim_tree.hpp"
 #include "verify/expr.hpp"
@@ -162,8 +164,9 @@ struct Ctx {
 };
 
 Value eval(const ScalarNode& s, Ctx& c);
+Verdict truth_of(const FormulaNode& f, Ctx& c);
 
-// An integer-valued expression of n, VARs and numbers, exactly (forall bounds, lambda indices).
+// An integer-valued expression of n, VARs and numbers, exactly (forall and sum bounds, lambda indices).
 mpz_class exact_integer(const ScalarNode& s, Ctx& c, std::size_t pos, const std::string& what) {
   const Value v = eval(s, c);
   if (v.def != Value::Defined || !finite(v) || *v.lo != *v.hi)
@@ -202,6 +205,41 @@ Value eval_atom(const ScalarNode& s, Ctx& c) {
   return between(sqrt_bound(t, false), sqrt_bound(t, true));  // fro = sqrt(sum M_ij^2)
 }
 
+// The integer bounds lo..hi of a forall over `vars` variables or of a sum (vars = 1); its
+// count^vars instances are charged to the one budget of 10^5 over both texts.
+std::pair<mpz_class, mpz_class> range_of(const ScalarNode& lo_text, const ScalarNode& hi_text, std::size_t vars,
+                                         std::size_t pos, const std::string& what, Ctx& c) {
+  const mpz_class lo = exact_integer(lo_text, c, pos, "the " + what + " bound"), hi = exact_integer(hi_text, c, pos, "the " + what + " bound");
+  const mpz_class count = hi >= lo ? mpz_class(hi - lo + 1) : mpz_class(0);
+  mpz_class total = 1;
+  for (std::size_t k = 0; k < vars && total <= kMaxInstances; ++k) total *= count;
+  if (total + c.instances > kMaxInstances) c.refuse(pos, "the " + what + " expands to more than 10^5 instances");
+  c.instances += total.get_si();
+  return {lo, hi};
+}
+
+// The truth of a with condition at the current assignment, which must be decided (else refused).
+bool condition(const FormulaNode* with, std::size_t pos, Ctx& c) {
+  if (!with) return true;
+  const Verdict w = truth_of(*with, c);
+  if (w.truth != Truth::True && w.truth != Truth::False)
+    c.refuse(pos, "the with condition is " + std::string(truth_name(w.truth)) + " (" + w.why + ")");
+  return w.truth == Truth::True;
+}
+
+// sum(i in lo..hi [with cond]: x): the sum of the enclosures of x over the integers i in lo..hi
+// with cond true, encloses the exact sum (Lemma V3); an empty sum is exactly 0.
+Value sum(const ScalarNode& s, Ctx& c) {
+  const auto [lo, hi] = range_of(*s.lo, *s.hi, 1, s.pos, "sum", c);
+  Value acc = Value::point(0);
+  for (mpz_class i = lo; i <= hi; ++i) {
+    c.env.emplace_back(s.name, i);
+    if (condition(s.with.get(), s.pos, c)) acc = add(acc, eval(*s.a, c));
+    c.env.pop_back();
+  }
+  return acc;
+}
+
 Value eval(const ScalarNode& s, Ctx& c) {
   using O = ScalarNode::Op;
   switch (s.op) {
@@ -221,6 +259,7 @@ Value eval(const ScalarNode& s, Ctx& c) {
     case O::Div: return div(eval(*s.a, c), eval(*s.b, c), s.pos);
     case O::Min: return extreme(eval(*s.a, c), eval(*s.b, c), true);
     case O::Max: return extreme(eval(*s.a, c), eval(*s.b, c), false);
+    case O::Sum: return sum(s, c);
     default: return eval_atom(s, c);
   }
 }
@@ -261,26 +300,15 @@ void fold(Verdict& acc, const Verdict& v, bool conj) {
   else if (!conj && v.truth == Truth::False && acc.truth == Truth::False) acc.why += (acc.why.empty() ? "" : "; ") + v.why;
 }
 
-Verdict truth_of(const FormulaNode& f, Ctx& c);
-
 // forall VARS in lo..hi [with cond]: body, over every integer assignment (an empty range: True).
 Verdict forall(const FormulaNode& f, Ctx& c) {
-  const mpz_class lo = exact_integer(*f.lo, c, f.pos, "the forall bound"), hi = exact_integer(*f.hi, c, f.pos, "the forall bound");
-  const mpz_class count = hi >= lo ? mpz_class(hi - lo + 1) : mpz_class(0);
-  mpz_class total = 1;
-  for (std::size_t k = 0; k < f.vars.size() && total <= kMaxInstances; ++k) total *= count;
-  if (total + c.instances > kMaxInstances) c.refuse(f.pos, "the forall expands to more than 10^5 instances");
-  c.instances += total.get_si();
+  const auto [lo, hi] = range_of(*f.lo, *f.hi, f.vars.size(), f.pos, "forall", c);
   Verdict acc{Truth::True, ""};
-  if (count == 0) return acc;
+  if (hi < lo) return acc;
   std::vector<mpz_class> cur(f.vars.size(), lo);
   for (;;) {
     for (std::size_t k = 0; k < f.vars.size(); ++k) c.env.emplace_back(f.vars[k], cur[k]);
-    Verdict w{Truth::True, ""};
-    if (f.with) w = truth_of(*f.with, c);
-    if (w.truth != Truth::True && w.truth != Truth::False)
-      c.refuse(f.pos, "the with condition is " + std::string(truth_name(w.truth)) + " (" + w.why + ")");
-    if (w.truth == Truth::True) fold(acc, truth_of(*f.body, c), true);
+    if (condition(f.with.get(), f.pos, c)) fold(acc, truth_of(*f.body, c), true);
     c.env.resize(c.env.size() - f.vars.size());
     std::size_t k = f.vars.size();  // the next assignment, the last variable fastest
     while (k > 0 && cur[k - 1] == hi) cur[--k] = lo;

@@ -22,13 +22,16 @@ struct MatNode {
 };
 using MNode = std::shared_ptr<const MatNode>;
 
-/// A scalar expression; atoms carry their matrices, lambda its index expression in `a`.
+/// A scalar expression; atoms carry their matrices, lambda its index expression in `a`; a sum
+/// sum(name in lo..hi [with cond]: a) its variable, bounds, condition and summand.
 struct ScalarNode {
   enum Op { Num, Dim, Var, Neg, Add, Sub, Mul, Div, Pow, Sqrt, Abs, Min, Max,
-            Lambda, LambdaMin, Gap, Norm, Fro, Trace, Rayleigh } op = Num;
+            Lambda, LambdaMin, Gap, Norm, Fro, Trace, Rayleigh, Sum } op = Num;
   std::shared_ptr<const ScalarNode> a, b;
+  std::shared_ptr<const ScalarNode> lo, hi;   // Sum
+  std::shared_ptr<const FormulaNode> with;    // Sum, or null
   mpq_class value;     // Num
-  std::string name;    // Var
+  std::string name;    // Var, Sum
   long exponent = 0;   // Pow
   MNode m, m2;         // atoms
   std::size_t pos = 0; // byte offset, for messages

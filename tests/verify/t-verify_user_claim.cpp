@@ -242,3 +242,109 @@ TEST_CASE("an atom without a bound is the whole line, unless the rest decides") 
   CHECK(verify_certificate(cert("fro(A) <= 2.236", m, b)).status == Status::Confirmed);
   CHECK(verify_certificate(cert("fro(A) <= 2.2361", m, b)).status == Status::NotConfirmed);
 }
+
+namespace {
+const std::string kKyFan =
+    "forall k in 1..n: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))";
+
+// A = diag(3, 2, 1), E = diag(1, 0, 0), A+E = diag(4, 2, 1): every lambda bound exact.
+json ky_fan_bounds() {
+  json b = json::array();
+  const char* values[3][3] = {{"4", "2", "1"}, {"3", "2", "1"}, {"1", "0", "0"}};
+  const char* names[3] = {"A+E", "A", "E"};
+  for (int m = 0; m < 3; ++m)
+    for (int k = 1; k <= 3; ++k) b.push_back(lambda_bound(names[m], k, values[m][k - 1], values[m][k - 1]));
+  return b;
+}
+const json kKyFanMatrices = {{"A", diag({3, 2, 1})}, {"E", diag({1, 0, 0})}};
+}  // namespace
+
+TEST_CASE("sums: a false Ky-Fan-type claim is confirmed, the true one never") {
+  // the sign flipped: A = diag(2, 1), E = diag(0, 1), A+E = 2I; at k = 1, 2 >= 2 + 1 is false
+  const std::string flipped =
+      "forall k in 1..n: sum(i in 1..k: lambda(i, A+E)) >= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))";
+  json f = cert(flipped, {{"A", diag({2, 1})}, {"E", diag({0, 1})}},
+                {lambda_bound("A+E", 1, nullptr, "2"), lambda_bound("A", 1, "2", nullptr), lambda_bound("E", 1, "1", nullptr)},
+                nullptr, json::array(), "k = 1");
+  const auto c = verify_certificate(f);
+  CHECK(c.status == Status::Confirmed);
+  CHECK_MESSAGE(has(c, "at k = 1: 'sum(i in 1..k:lambda(i,A+E)) >= sum(i in 1..k:lambda(i,A))+sum(i in 1..k:lambda(i,E))' is false: "
+                       "the left side is <= 2, the right side >= 3"), c.reason);
+  // the same text with Ky Fan's direction is true: the same bounds refute nothing
+  f["statement"] = kKyFan;
+  CHECK(verify_certificate(f).status == Status::NotConfirmed);
+  // Ky Fan at n = 3 with a forged bound lambda_1(A+E) >= 5 (it is 4): named as false
+  json k = cert(kKyFan, kKyFanMatrices, ky_fan_bounds(), nullptr, json::array(), "k = 1");
+  k["bounds"][0]["lower"] = "5";
+  k["bounds"][0]["upper"] = "5";
+  const auto forged = verify_certificate(k);
+  CHECK(forged.status == Status::NotConfirmed);
+  CHECK_MESSAGE(has(forged, "bounds[0]: lambda_1(A+E) >= 5 is false (exact inertia count)"), forged.reason);
+  // with every bound exact the sums are exact, each instance holds with equality: certified true
+  k["bounds"] = ky_fan_bounds();
+  const auto t = verify_certificate(k);
+  CHECK(t.status == Status::NotConfirmed);
+  CHECK_MESSAGE(has(t, "is not certified false at n = 3: it is true"), t.reason);
+}
+
+TEST_CASE("sums: the value is the sum of the instances, a condition selects them, an empty sum is 0") {
+  const json m = {{"A", diag({2, 1})}};
+  const json b = {lambda_bound("A", 1, "2", "2"), lambda_bound("A", 2, "1", "1")};
+  // sum of the eigenvalues = trace = 3 exactly: '<' is certified false, '<=' is not
+  CHECK(verify_certificate(cert("sum(i in 1..n: lambda(i, A)) < trace(A)", m, b)).status == Status::Confirmed);
+  CHECK(verify_certificate(cert("sum(i in 1..n: lambda(i, A)) <= trace(A)", m, b)).status == Status::NotConfirmed);
+  // exactly 3, no more and no less: an instance counted twice (4) or dropped (2) would fail one of these
+  CHECK(verify_certificate(cert("sum(i in 1..n: lambda(i, A)) > 3", m, b)).status == Status::Confirmed);
+  CHECK(verify_certificate(cert("sum(i in 1..n: lambda(i, A)) >= 3", m, b)).status == Status::NotConfirmed);
+  // with i >= 2 keeps lambda_2(A) = 1 only
+  CHECK(verify_certificate(cert("sum(i in 1..n with i >= 2: lambda(i, A)) >= 1.5", m, b)).status == Status::Confirmed);
+  CHECK(verify_certificate(cert("sum(i in 1..n with i >= 2: lambda(i, A)) >= 1", m, b)).status == Status::NotConfirmed);
+  // an empty sum is exactly 0 and evaluates no instance (lambda(3, A) would be outside 1..n)
+  CHECK(verify_certificate(cert("sum(i in n+1..n: lambda(i+1, A)) > 0", m, b)).status == Status::Confirmed);
+  CHECK(verify_certificate(cert("sum(i in n+1..n: lambda(i+1, A)) >= 0", m, b)).status == Status::NotConfirmed);
+  // nested sums over outer variables: sum_{i<=2} sum_{j<=i} j = 1 + 3 = 4
+  CHECK(verify_certificate(cert("sum(i in 1..n: sum(j in 1..i: j)) * trace(A) < 12", m, b)).status == Status::Confirmed);
+  CHECK(verify_certificate(cert("sum(i in 1..n: sum(j in 1..i: j)) * trace(A) < 12.5", m, b)).status == Status::NotConfirmed);
+  // a lambda index out of 1..n inside a sum is refused with its position
+  const auto o = verify_certificate(cert("sum(i in 1..n+1: lambda(i, A)) < 0", m, b));
+  CHECK(o.status == Status::Refused);
+  CHECK_MESSAGE(has(o, "claim: position 18: lambda index i = 3 is outside 1..n for n = 2"), o.reason);
+}
+
+TEST_CASE("sums: malformed ones are refused with the position") {
+  const json m = {{"A", diag({2, 1})}};
+  const auto bad = [&](const std::string& text, const std::string& reason) {
+    const auto c = verify_certificate(cert(text, m, json::array()));
+    CHECK(c.status == Status::Refused);
+    CHECK_MESSAGE(has(c, reason), c.reason);
+  };
+  bad("sum(i in 1..n/3: lambda(i, A)) <= 10", "claim: position 1: the sum bound n/3 = 2/3 is not an integer");
+  bad("trace(A) <= sum(i in 1/2..n: i)", "claim: position 13: the sum bound 1/2 = 1/2 is not an integer");
+  bad("forall i in 1..n: sum(i in 1..n: lambda(i, A)) <= 10", "claim: position 23: the variable 'i' is already bound");
+  bad("sum(i in 1..n: sum(i in 1..n: i)) <= 10", "claim: position 20: the variable 'i' is already bound");
+  bad("sum(i in 1..n lambda(i, A)) <= 10", "claim: position 15: ':' expected, not 'lambda'");
+  bad("sum(i in 1..n: lambda(i, A) <= 10", "claim: position 29: ')' expected");
+  bad("sum(sum in 1..n: 1) <= 10", "claim: position 5: 'sum' is a keyword, not a variable name");
+  bad("forall sum in 1..n: trace(A) <= 10", "claim: position 8: 'sum' is a keyword, not a variable name");
+  bad("sum(i in 1..lambda(1, A): i) <= 10", "claim: position 13: the atom lambda cannot appear in a sum bound");
+  bad("sum(i in 1..n with lambda(i, A) > 1: i) <= 10", "claim: position 20: the atom lambda cannot appear in a with condition");
+  // the variable is bound inside the sum only
+  bad("sum(i in 1..n: i) + i <= 10", "claim: position 21: unknown name 'i'");
+}
+
+TEST_CASE("sums: instances count against the limit of 10^5") {
+  const json m = {{"A", diag({2, 1})}};
+  CHECK(verify_certificate(cert("sum(i in 1..100000: trace(A)) < 0", m, json::array())).status == Status::Confirmed);
+  const auto c = verify_certificate(cert("sum(i in 1..100001: trace(A)) < 0", m, json::array()));
+  CHECK(c.status == Status::Refused);
+  CHECK_MESSAGE(has(c, "claim: position 1: the sum expands to more than 10^5 instances"), c.reason);
+  // 1000 forall instances and 1000 sums of 100: 101000 in all
+  const auto f = verify_certificate(cert("forall k in 1..1000: sum(i in 1..100: trace(A)) < 0", m, json::array()));
+  CHECK(f.status == Status::Refused);
+  CHECK_MESSAGE(has(f, "position 22: the sum expands to more than 10^5 instances"), f.reason);
+  // one budget over both texts: the given's 60000 and the claim's 50000
+  json g = cert("sum(i in 1..50000: trace(A)) < 0", m, json::array(), "sum(i in 1..60000: trace(A)) > 0");
+  CHECK(verify_certificate(g).status == Status::Refused);
+  g["given"] = "sum(i in 1..50000: trace(A)) > 0";
+  CHECK(verify_certificate(g).status == Status::Confirmed);
+}
