@@ -345,19 +345,23 @@ bool exact_holds(const Node& f, int n, const Env& env, long& instances) {
   }
 }
 
+/// The exact value of bound `which` (0 lower, 1 upper) of the forall or sum node e, which must be
+/// an integer.
+Rational integer_bound(const Node& e, int which, int n, const Env& env, long& instances) {
+  const Rational v = exact_value(*e.kids[which], n, env, instances);
+  if (bmp::denominator(v) != 1)
+    throw ExactFailure{which == 0 ? e.begin : e.end,
+                       std::string("the ") + (which == 0 ? "lower" : "upper") + " bound of " +
+                           (e.k == K::Sum ? "sum" : "forall") + " is " + num::rational_text(v) +
+                           ", not an integer"};
+  return v;
+}
+
 /// The integer range lo..hi of the sum node e at n and env; its hi - lo + 1 instances (none when
 /// empty) are added to `instances`, refused past kMaxInstances.
 std::pair<Rational, Rational> sum_range(const Node& e, int n, const Env& env, long& instances) {
-  Rational ends[2];
-  for (int i = 0; i < 2; ++i) {
-    ends[i] = exact_value(*e.kids[i], n, env, instances);
-    if (bmp::denominator(ends[i]) != 1)
-      throw ExactFailure{i == 0 ? e.begin : e.end, std::string("the ") +
-                                                       (i == 0 ? "lower" : "upper") +
-                                                       " bound of sum is " +
-                                                       num::rational_text(ends[i]) +
-                                                       ", not an integer"};
-  }
+  const Rational ends[2] = {integer_bound(e, 0, n, env, instances),
+                            integer_bound(e, 1, n, env, instances)};
   if (ends[1] >= ends[0]) {
     if (ends[1] - ends[0] + 1 + instances > kMaxInstances)
       throw ExactFailure{e.pos, "this sum expands to more than 1000000 instances"};
@@ -1104,20 +1108,10 @@ class Instantiator {
     return out + source_.substr(at, f.end - at);
   }
 
-  /// The integer value of a forall bound.
-  Rational integer_bound(const Node& e, std::size_t pos, const char* which) const {
-    const Rational v = exact(e);
-    if (bmp::denominator(v) != 1)
-      throw error(pos, std::string("the ") + which + " bound of forall is " +
-                           num::rational_text(v) + ", not an integer (n = " + std::to_string(g_.n) +
-                           where_suffix() + ")");
-    return v;
-  }
-
   /// A forall: the And of its instances (those whose `with` holds), in lexicographic order.
   FormulaPtr forall(const Node& f, const std::string& where) {
-    const Rational lo = integer_bound(*f.kids[0], f.begin, "lower");
-    const Rational hi = integer_bound(*f.kids[1], f.end, "upper");
+    const Rational lo = exactly([&] { return integer_bound(f, 0, g_.n, env_, t_.instances); });
+    const Rational hi = exactly([&] { return integer_bound(f, 1, g_.n, env_, t_.instances); });
     auto out = std::make_shared<Formula>();
     out->op = Formula::Op::And;
     out->where = where;
