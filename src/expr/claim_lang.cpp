@@ -28,7 +28,8 @@ ClaimError::ClaimError(const std::string& lab, std::size_t pos, const std::strin
       position(pos),
       reason(why) {}
 
-/// One node of a parsed claim: a formula (Forall, Or, And, Cmp) or a scalar (the rest).
+/// One node of a parsed claim: a formula (Forall, Or, And, Cmp) or a scalar (the rest; a Sum is
+/// a scalar that binds one variable).
 struct ParsedClaim::Node {
   enum class K {
     Forall,
@@ -48,27 +49,28 @@ struct ParsedClaim::Node {
     Abs,
     Min,
     Max,
-    Atom
+    Atom,
+    Sum
   };
   K k = K::Num;
-  std::vector<std::shared_ptr<const Node>> kids;  // Forall: lo, hi, with (may be null), body;
+  std::vector<std::shared_ptr<const Node>> kids;  // Forall, Sum: lo, hi, with (may be null), body;
                                                   // Cmp: lhs, rhs; Atom (Lambda): the index
   Formula::Op cmp = Formula::Op::Le;              // Cmp
   Rational value;                                 // Num
   std::string name;                               // Var
-  std::vector<std::string> vars;                  // Forall
+  std::vector<std::string> vars;                  // Forall; Sum: its one variable
   long exponent = 0;                              // Pow
   AtomKind atom = AtomKind::Lambda;               // Atom
   MatrixPtr m, m2;                                // Atom
   std::size_t pos = 0;                            // 1-based column, for messages
   std::size_t begin = 0, end = 0;                 // Cmp, Atom's index: 0-based source span;
-                                                  // Forall: the 1-based columns of its bounds
+                                                  // Forall, Sum: the 1-based columns of its bounds
   struct Use {
     std::size_t offset, length;
     std::string name;
   };
   std::vector<Use> uses;                    // Cmp: the bound variables in its span
-  bool has_atom = false, has_free = false;  // contains an atom; contains n or a VAR
+  bool has_atom = false, has_free = false;  // contains an atom; contains n or a VAR (or a sum)
   int depth = 1;
 };
 
@@ -80,7 +82,7 @@ using NodePtr = std::shared_ptr<const Node>;
 
 // Bounds the parser's recursion and every tree's depth (instantiate and evaluate recurse on them).
 constexpr int kMaxDepth = 1000;
-// Bounds a forall's expansion (and all expansions of one instantiation together).
+// Bounds a forall's or a sum's expansion (and all expansions of one instantiation together).
 constexpr long kMaxInstances = 1000000;
 constexpr long kMaxExponent = 64;
 
@@ -101,7 +103,8 @@ struct FuncName {
 };
 constexpr FuncName kFuncs[] = {
     {"sqrt", K::Sqrt, 1}, {"abs", K::Abs, 1}, {"min", K::Min, 2}, {"max", K::Max, 2}};
-const char* const kKeywords[] = {"forall", "in", "with", "and", "or", "n", "A", "B", "E", "sym"};
+const char* const kKeywords[] = {"forall", "in", "with", "and", "or", "n",
+                                 "A",      "B",  "E",    "sym", "sum"};
 
 const AtomName* find_atom(const std::string& s) {
   for (const AtomName& a : kAtoms)
@@ -230,10 +233,12 @@ bool is_matrix_name(const std::string& s) { return s == "A" || s == "B" || s == 
 
 // ---- Exact evaluation of atom-free scalars (indices, forall bounds, with conditions) ----
 
-/// Why an exact evaluation failed, and where.
+/// Why an exact evaluation failed, and where: the position, and the values of the variables of
+/// the sums being evaluated (", i = 2", innermost last).
 struct ExactFailure {
   std::size_t pos;
   std::string reason;
+  std::string where;
 };
 
 /// The exact rational square root of q, if it has one.
@@ -261,9 +266,12 @@ const Rational& lookup(const Env& env, const std::string& name) {
   throw std::logic_error("claim_lang: unbound variable " + name);
 }
 
-/// The exact value of an atom-free scalar node at n and env; throws ExactFailure.
-Rational exact_value(const Node& e, int n, const Env& env) {
-  auto arg = [&](int i) { return exact_value(*e.kids[i], n, env); };
+Rational exact_sum(const Node& e, int n, const Env& env, long& instances);
+
+/// The exact value of an atom-free scalar node at n and env, its sums' instances added to
+/// `instances`; throws ExactFailure.
+Rational exact_value(const Node& e, int n, const Env& env, long& instances) {
+  auto arg = [&](int i) { return exact_value(*e.kids[i], n, env, instances); };
   switch (e.k) {
     case K::Num:
       return e.value;
@@ -303,16 +311,91 @@ Rational exact_value(const Node& e, int n, const Env& env) {
       return std::min(arg(0), arg(1));
     case K::Max:
       return std::max(arg(0), arg(1));
+    case K::Sum:
+      return exact_sum(e, n, env, instances);
     default:
       throw std::logic_error("claim_lang: exact_value of a formula or an atom");
   }
 }
 
-/// The exact value of a constant (atom-free, n-free, VAR-free) scalar node, if it is rational.
+/// The exact truth of an atom-free formula (a `with` condition) at n and env.
+bool exact_holds(const Node& f, int n, const Env& env, long& instances) {
+  auto part = [&](const NodePtr& p) { return exact_holds(*p, n, env, instances); };
+  switch (f.k) {
+    case K::And:
+      return std::all_of(f.kids.begin(), f.kids.end(), part);
+    case K::Or:
+      return std::any_of(f.kids.begin(), f.kids.end(), part);
+    case K::Cmp: {
+      const Rational a = exact_value(*f.kids[0], n, env, instances);
+      const Rational b = exact_value(*f.kids[1], n, env, instances);
+      switch (f.cmp) {
+        case Formula::Op::Le:
+          return a <= b;
+        case Formula::Op::Lt:
+          return a < b;
+        case Formula::Op::Ge:
+          return a >= b;
+        default:
+          return a > b;
+      }
+    }
+    default:
+      throw std::logic_error("claim_lang: a forall in a 'with' condition");
+  }
+}
+
+/// The exact value of bound `which` (0 lower, 1 upper) of the forall or sum node e, which must be
+/// an integer.
+Rational integer_bound(const Node& e, int which, int n, const Env& env, long& instances) {
+  const Rational v = exact_value(*e.kids[which], n, env, instances);
+  if (bmp::denominator(v) != 1)
+    throw ExactFailure{which == 0 ? e.begin : e.end,
+                       std::string("the ") + (which == 0 ? "lower" : "upper") + " bound of " +
+                           (e.k == K::Sum ? "sum" : "forall") + " is " + num::rational_text(v) +
+                           ", not an integer"};
+  return v;
+}
+
+/// The integer range lo..hi of the sum node e at n and env; its hi - lo + 1 instances (none when
+/// empty) are added to `instances`, refused past kMaxInstances.
+std::pair<Rational, Rational> sum_range(const Node& e, int n, const Env& env, long& instances) {
+  const Rational ends[2] = {integer_bound(e, 0, n, env, instances),
+                            integer_bound(e, 1, n, env, instances)};
+  if (ends[1] >= ends[0]) {
+    if (ends[1] - ends[0] + 1 + instances > kMaxInstances)
+      throw ExactFailure{e.pos, "this sum expands to more than 1000000 instances"};
+    instances += (ends[1] - ends[0] + 1).convert_to<long>();
+  }
+  return {ends[0], ends[1]};
+}
+
+/// The exact value of an atom-free sum: its instances (the condition, if any, true) added exactly.
+Rational exact_sum(const Node& e, int n, const Env& env, long& instances) {
+  const auto [lo, hi] = sum_range(e, n, env, instances);
+  Env inner = env;
+  inner.emplace_back(e.vars[0], lo);
+  Rational total = 0;
+  for (Rational i = lo; i <= hi; i += 1) {
+    inner.back().second = i;
+    try {
+      if (!e.kids[2] || exact_holds(*e.kids[2], n, inner, instances))
+        total += exact_value(*e.kids[3], n, inner, instances);
+    } catch (ExactFailure& f) {
+      f.where = ", " + e.vars[0] + " = " + num::rational_text(i) + f.where;
+      throw;
+    }
+  }
+  return total;
+}
+
+/// The exact value of a constant (atom-free, n-free, VAR-free, sum-free) scalar node, if it is
+/// rational.
 std::optional<Rational> constant_value(const Node& e) {
   if (e.has_atom || e.has_free) return std::nullopt;
   try {
-    return exact_value(e, 1, {});
+    long instances = 0;  // no sum here: has_free excludes them
+    return exact_value(e, 1, {}, instances);
   } catch (const ExactFailure&) {
     return std::nullopt;
   }
@@ -362,7 +445,7 @@ class Parser {
   std::vector<Node::Use> uses_;     // every bound-variable occurrence, in order
   std::string names_;               // matrix names met
   std::vector<std::size_t> match_;  // for a '(' token: its ')' (or the End token)
-  std::vector<int> formula_count_;  // prefix counts of tokens only a formula has
+  std::vector<bool> formula_in_;    // for a '(' token: it encloses a token only a formula has
   std::vector<int> matrix_count_;   // prefix counts of tokens only a matrix has
 
   ClaimError error(std::size_t pos, const std::string& why) const {
@@ -391,29 +474,38 @@ class Parser {
     ~Nest() { --p.nesting_; }
   };
 
-  /// Matches parentheses and counts the tokens that decide what a '(' starts
+  /// Matches parentheses and finds the tokens that decide what a '(' starts
   /// (proofs/claim-language.md: a '(' starts a formula only when it encloses a comparison or a
-  /// connective; in a matrix it starts a matrix only when it encloses a matrix name).
+  /// connective outside the 'with' condition of a sum; in a matrix it starts a matrix only when it
+  /// encloses a matrix name).
   void index_parentheses() {
     match_.assign(toks_.size(), toks_.size() - 1);
-    formula_count_.assign(toks_.size() + 1, 0);
+    formula_in_.assign(toks_.size(), false);
     matrix_count_.assign(toks_.size() + 1, 0);
     std::vector<std::size_t> open;
+    // a formula token marks its innermost '('; a closed '(' passes the mark outward unless it is
+    // the '(' of a sum, whose condition is its own
+    auto close = [&] {
+      const std::size_t o = open.back();
+      open.pop_back();
+      const bool of_sum = o > 0 && toks_[o - 1].kind == Token::Name && toks_[o - 1].text == "sum";
+      if (formula_in_[o] && !of_sum && !open.empty()) formula_in_[open.back()] = true;
+      return o;
+    };
     for (std::size_t i = 0; i < toks_.size(); ++i) {
       const Token& t = toks_[i];
       const bool f = is_cmp(t) || (t.kind == Token::Name &&
                                    (t.text == "and" || t.text == "or" || t.text == "forall"));
       const bool m = t.kind == Token::Name && (is_matrix_name(t.text) || t.text == "sym");
-      formula_count_[i + 1] = formula_count_[i] + f;
+      if (f && !open.empty()) formula_in_[open.back()] = true;
       matrix_count_[i + 1] = matrix_count_[i] + m;
       if (t.kind == Token::Symbol && t.text == "(") open.push_back(i);
-      if (t.kind == Token::Symbol && t.text == ")" && !open.empty()) {
-        match_[open.back()] = i;
-        open.pop_back();
-      }
+      if (t.kind == Token::Symbol && t.text == ")" && !open.empty()) match_[close()] = i;
     }
+    while (!open.empty()) close();  // unclosed: the parser reports the missing ')'
   }
   bool encloses(const std::vector<int>& count) const { return count[match_[at_]] - count[at_] > 0; }
+  bool encloses_formula() const { return formula_in_[at_]; }
 
   /// A node over kids, with its depth and flags; refuses a tree deeper than kMaxDepth.
   std::shared_ptr<Node> node(K k, std::vector<NodePtr> kids, std::size_t pos) {
@@ -439,10 +531,11 @@ class Parser {
     return forall();
   }
 
-  /// A variable name for a forall: not reserved, not already bound.
-  std::string new_variable(const std::vector<std::string>& so_far) {
+  /// A variable name for a forall or a sum (`binder`): not reserved, not already bound.
+  std::string new_variable(const std::vector<std::string>& so_far, const char* binder = "forall") {
     const Token t = take();
-    if (t.kind != Token::Name) throw error(t.pos, "expected a variable name after 'forall'");
+    if (t.kind != Token::Name)
+      throw error(t.pos, std::string("expected a variable name after '") + binder + "'");
     if (is_reserved(t.text))
       throw error(t.pos, "'" + t.text + "' is reserved and cannot be a variable");
     if (std::count(scope_.begin(), scope_.end(), t.text) ||
@@ -461,19 +554,12 @@ class Parser {
     if (!at_name("in")) throw error(peek().pos, "expected 'in' after the variables of forall");
     take();
     const std::size_t lo_pos = peek().pos;
-    NodePtr lo = bound_scalar("lower");
+    NodePtr lo = bound_scalar("lower", "forall");
     expect("..", "'..' between the bounds of forall");
     const std::size_t hi_pos = peek().pos;
-    NodePtr hi = bound_scalar("upper");
+    NodePtr hi = bound_scalar("upper", "forall");
     scope_.insert(scope_.end(), vars.begin(), vars.end());
-    NodePtr with;
-    if (at_name("with")) {
-      const std::size_t pos = take().pos;
-      with = formula();
-      if (with->has_atom) throw error(pos, "the 'with' condition of forall cannot use an atom");
-      if (has_forall(*with))
-        throw error(pos, "the 'with' condition of forall cannot contain a forall");
-    }
+    NodePtr with = at_name("with") ? condition("forall") : nullptr;
     if (!at_symbol(":")) throw error(peek().pos, "expected ':' after the range of forall");
     take();
     NodePtr body = formula();
@@ -492,13 +578,24 @@ class Parser {
                        [](const NodePtr& p) { return has_forall(*p); });
   }
 
-  /// A forall bound: a scalar without atoms.
-  NodePtr bound_scalar(const char* which) {
+  /// A bound of a forall or a sum (`binder`): a scalar without atoms.
+  NodePtr bound_scalar(const char* which, const char* binder) {
     const std::size_t pos = peek().pos;
     NodePtr e = scalar();
     if (e->has_atom)
-      throw error(pos, std::string("the ") + which + " bound of forall cannot use an atom");
+      throw error(pos, std::string("the ") + which + " bound of " + binder + " cannot use an atom");
     return e;
+  }
+
+  /// A `with` condition of a forall or a sum (`binder`): a formula without atoms or foralls.
+  NodePtr condition(const char* binder) {
+    const std::size_t pos = take().pos;
+    NodePtr with = formula();
+    if (with->has_atom)
+      throw error(pos, std::string("the 'with' condition of ") + binder + " cannot use an atom");
+    if (has_forall(*with))
+      throw error(pos, std::string("the 'with' condition of ") + binder + " cannot contain a forall");
+    return with;
   }
 
   NodePtr disj() {
@@ -522,7 +619,7 @@ class Parser {
   }
 
   NodePtr atomf() {
-    if (at_symbol("(") && encloses(formula_count_)) {
+    if (at_symbol("(") && encloses_formula()) {
       Nest guard(*this);
       take();
       NodePtr f = formula();
@@ -653,6 +750,7 @@ class Parser {
       uses_.push_back({t.pos - 1, t.text.size(), t.text});
       return n;
     }
+    if (t.text == "sum") return sum(t);
     if (const FuncName* f = find_func(t.text)) return call(t, *f);
     if (const AtomName* a = find_atom(t.text)) return atom(t, a->kind);
     if (is_matrix_name(t.text))
@@ -676,6 +774,38 @@ class Parser {
       throw error(t.pos, t.text + " takes " + std::to_string(f.arity) +
                              (f.arity == 1 ? " argument" : " arguments"));
     return node(f.k, std::move(args), t.pos);
+  }
+
+  /// sum '(' VAR 'in' LO '..' HI ['with' C] ':' EXPR ')': VAR is bound in C and EXPR only.
+  NodePtr sum(const Token& kw) {
+    Nest guard(*this);
+    expect("(", "'(' after 'sum'");
+    std::string var = new_variable({}, "sum(");
+    if (!at_name("in")) throw error(peek().pos, "expected 'in' after the variable of sum");
+    take();
+    const std::size_t lo_pos = peek().pos;
+    NodePtr lo = bound_scalar("lower", "sum");
+    expect("..", "'..' between the bounds of sum");
+    const std::size_t hi_pos = peek().pos;
+    NodePtr hi = bound_scalar("upper", "sum");
+    const std::size_t uses_before = uses_.size();
+    scope_.push_back(var);
+    NodePtr with = at_name("with") ? condition("sum") : nullptr;
+    if (!at_symbol(":")) throw error(peek().pos, "expected ':' after the range of sum");
+    take();
+    NodePtr body = scalar();
+    scope_.pop_back();
+    expect(")", "')' closing sum");
+    // a comparison's text substitutes forall variables only: the sum's own stays as written
+    uses_.erase(std::remove_if(uses_.begin() + static_cast<long>(uses_before), uses_.end(),
+                               [&](const Node::Use& u) { return u.name == var; }),
+                uses_.end());
+    auto n = node(K::Sum, {lo, hi, with, body}, kw.pos);
+    n->has_free = true;  // never folded while parsing: its instances count at instantiation
+    n->vars = {std::move(var)};
+    n->begin = lo_pos;
+    n->end = hi_pos;
+    return n;
   }
 
   NodePtr atom(const Token& t, AtomKind kind) {
@@ -903,7 +1033,7 @@ class Instantiator {
   struct Tables {
     Ground& g;
     std::unordered_map<std::string, int> matrix_ids, atom_ids;  // canonical text -> index
-    long instances = 0;                                         // forall instances so far
+    long instances = 0;                                 // forall and sum instances so far
   };
   /// Instantiates the claim text `source` (labelled `label` in errors) into t.
   Instantiator(Tables& t, const std::string& label, const std::string& source)
@@ -948,13 +1078,18 @@ class Instantiator {
     return ClaimError(label_, pos, why);
   }
 
-  /// The exact value of an atom-free scalar here; a failure is a ClaimError at its position.
-  Rational exact(const Node& e) const {
+  /// The result of an exact evaluation `run` here; a failure is a ClaimError at its position.
+  template <class Run>
+  auto exactly(Run run) const {
     try {
-      return exact_value(e, g_.n, env_);
+      return run();
     } catch (const ExactFailure& f) {
-      throw error(f.pos, f.reason + " (n = " + std::to_string(g_.n) + where_suffix() + ")");
+      throw error(f.pos, f.reason + " (n = " + std::to_string(g_.n) + where_suffix() + f.where + ")");
     }
+  }
+  /// The exact value of an atom-free scalar here.
+  Rational exact(const Node& e) const {
+    return exactly([&] { return exact_value(e, g_.n, env_, t_.instances); });
   }
   std::string where_suffix() const {
     std::string s;
@@ -973,20 +1108,10 @@ class Instantiator {
     return out + source_.substr(at, f.end - at);
   }
 
-  /// The integer value of a forall bound.
-  Rational integer_bound(const Node& e, std::size_t pos, const char* which) const {
-    const Rational v = exact(e);
-    if (bmp::denominator(v) != 1)
-      throw error(pos, std::string("the ") + which + " bound of forall is " +
-                           num::rational_text(v) + ", not an integer (n = " + std::to_string(g_.n) +
-                           where_suffix() + ")");
-    return v;
-  }
-
   /// A forall: the And of its instances (those whose `with` holds), in lexicographic order.
   FormulaPtr forall(const Node& f, const std::string& where) {
-    const Rational lo = integer_bound(*f.kids[0], f.begin, "lower");
-    const Rational hi = integer_bound(*f.kids[1], f.end, "upper");
+    const Rational lo = exactly([&] { return integer_bound(f, 0, g_.n, env_, t_.instances); });
+    const Rational hi = exactly([&] { return integer_bound(f, 1, g_.n, env_, t_.instances); });
     auto out = std::make_shared<Formula>();
     out->op = Formula::Op::And;
     out->where = where;
@@ -1017,31 +1142,9 @@ class Instantiator {
     return out;
   }
 
-  /// The exact truth of an atom-free formula (a `with` condition).
+  /// The exact truth of an atom-free formula (a `with` condition) here.
   bool holds_exactly(const Node& f) const {
-    switch (f.k) {
-      case K::And:
-        return std::all_of(f.kids.begin(), f.kids.end(),
-                           [&](const NodePtr& p) { return holds_exactly(*p); });
-      case K::Or:
-        return std::any_of(f.kids.begin(), f.kids.end(),
-                           [&](const NodePtr& p) { return holds_exactly(*p); });
-      case K::Cmp: {
-        const Rational a = exact(*f.kids[0]), b = exact(*f.kids[1]);
-        switch (f.cmp) {
-          case Formula::Op::Le:
-            return a <= b;
-          case Formula::Op::Lt:
-            return a < b;
-          case Formula::Op::Ge:
-            return a >= b;
-          default:
-            return a > b;
-        }
-      }
-      default:
-        throw std::logic_error("claim_lang: a forall in a 'with' condition");
-    }
+    return exactly([&] { return exact_holds(f, g_.n, env_, t_.instances); });
   }
 
   /// The ground scalar: n and variables become numbers, atom-free parts are folded exactly when
@@ -1050,12 +1153,15 @@ class Instantiator {
     auto out = std::make_shared<Scalar>();
     out->position = e.pos;
     if (!e.has_atom && e.k != K::Num) {
+      const long instances = t_.instances;
       try {
-        out->value = exact_value(e, g_.n, env_);
+        out->value = exact_value(e, g_.n, env_, t_.instances);
         return out;
       } catch (const ExactFailure&) {  // keep the operations: evaluation gives the reason
+        t_.instances = instances;      // (a sum's range error is raised by its expansion)
       }
     }
+    if (e.k == K::Sum) return sum(e);
     if (e.k == K::Num || e.k == K::N || e.k == K::Var) {  // not reached for N, Var: folded above
       out->value = e.k == K::Num ? e.value : e.k == K::N ? Rational(g_.n) : lookup(env_, e.name);
       return out;
@@ -1069,6 +1175,36 @@ class Instantiator {
     out->exponent = e.exponent;
     out->a = scalar(*e.kids[0]);
     if (e.kids.size() > 1) out->b = scalar(*e.kids[1]);
+    return out;
+  }
+
+  /// A sum: the additions of its instances (those whose `with` holds), grouped as a balanced tree
+  /// so that evaluation recurses only to depth log2 of the count (exact addition is associative;
+  /// proofs/claim-language.md, section 1.1); an empty sum is 0.
+  ScalarPtr sum(const Node& e) {
+    const auto [lo, hi] = exactly([&] { return sum_range(e, g_.n, env_, t_.instances); });
+    std::vector<ScalarPtr> terms;
+    const std::size_t at = env_.size();
+    env_.emplace_back(e.vars[0], lo);
+    for (Rational i = lo; i <= hi; i += 1) {
+      env_[at].second = i;
+      if (!e.kids[2] || holds_exactly(*e.kids[2])) terms.push_back(scalar(*e.kids[3]));
+    }
+    env_.resize(at);
+    return add_all(terms, 0, terms.size(), e.pos);
+  }
+
+  /// terms[b] + ... + terms[e - 1] as a balanced tree of additions (0 when there are none).
+  static ScalarPtr add_all(const std::vector<ScalarPtr>& terms, std::size_t b, std::size_t e,
+                           std::size_t pos) {
+    if (e - b == 1) return terms[b];
+    auto out = std::make_shared<Scalar>();
+    out->position = pos;
+    if (e == b) return out;  // Num 0
+    const std::size_t mid = b + (e - b) / 2;
+    out->op = Scalar::Op::Add;
+    out->a = add_all(terms, b, mid, pos);
+    out->b = add_all(terms, mid, e, pos);
     return out;
   }
 

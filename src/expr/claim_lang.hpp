@@ -48,7 +48,8 @@ struct Atom {
   std::string text;   // canonical, e.g. "lambda(2, A+E)", "rayleigh(A, E)"
 };
 
-/// A ground scalar expression (no variables left): atoms by index into Ground::atoms.
+/// A ground scalar expression (no variables left): atoms by index into Ground::atoms. A sum
+/// becomes Add nodes over its instances (a Num 0 when it has none).
 struct Scalar {
   enum class Op { Num, Atom, Neg, Add, Sub, Mul, Div, Pow, Sqrt, Abs, Min, Max };
   Op op = Op::Num;
@@ -103,9 +104,10 @@ struct Ground {
   FormulaPtr claim;
 };
 
-/// Instantiates claim (and given, if not null) at dimension n >= 1: expands every forall, evaluates
-/// every index and bound exactly; throws ClaimError for an index outside 1..n, gap at n = 1, a
-/// forall bound that is not an integer, or a division by zero in an index.
+/// Instantiates claim (and given, if not null) at dimension n >= 1: expands every forall and every
+/// sum, evaluates every index and bound exactly; throws ClaimError for an index outside 1..n, gap
+/// at n = 1, a forall or sum bound that is not an integer, more than 10^6 forall and sum instances,
+/// or a division by zero in an index.
 Ground instantiate(const ParsedClaim& claim, const ParsedClaim* given, int n);
 
 /// Four-valued truth (proofs/claim-language.md, section 3).

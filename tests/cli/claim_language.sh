@@ -26,6 +26,7 @@ refused 'gap(A) > 0' 1 'n >= 2'
 refused 'lambda(1, A) <= 1/(2-2)' 19 'division by zero'
 refused 'forall i in 1..n lambda(i, A) <= 0' 18 "expected ':'"
 refused 'lambda(1, A) <= ' 17 ''
+refused 'sum(i in 1..n/2: lambda(i, A)) <= 1' 13 'upper bound of sum is 1/2, not an integer'
 expect_exit 2 "CLAIM and --claim together" "$FIM" check weyl --claim 'norm(A) >= 0'
 expect_exit 2 "--given without --claim" "$FIM" check weyl --given 'norm(A) >= 0'
 expect_exit 2 "--psd names no matrix of the language" "$FIM" check --claim 'norm(A) >= 0' --psd Q
@@ -38,6 +39,9 @@ expect_exit 0 "Weyl in the language holds" "$FIM" check --claim "$WEYL" --cases 
 grep -q "HOLDS 100  VIOLATED 0  UNDECIDED 0  HYPOTHESIS_FAILS 0" "$tmp/out" && ok "  HOLDS on all 100 cases" || bad "  $(cat "$tmp/out")"
 expect_exit 0 "--list-variants with --claim" "$FIM" check --claim "$WEYL" --list-variants
 grep -q "^stated  (your claim)" "$tmp/out" && ok "  one variant, stated, your claim" || bad "  $(cat "$tmp/out")"
+KYFAN='forall k in 1..n-1: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))'
+"$FIM" check --claim "$KYFAN" --cases 100 > "$tmp/out" 2> "$tmp/err"
+grep -q "VIOLATED 0 " "$tmp/out" && grep -q "HOLDS 9[0-9] " "$tmp/out" && ok "Ky Fan for every k, with sums, is never violated" || bad "Ky Fan: $(cat "$tmp/out" "$tmp/err")"
 
 # A false claim: certificate confirmed, reproduced, and an edited certificate not confirmed.
 GAP='gap(A+E) >= gap(A) - norm(E)'

@@ -566,3 +566,175 @@ TEST_CASE("violation_margin: positive exactly where the claim looks false") {
   const Ground div = ground("1/trace(A) <= 0", 2);
   CHECK(fim::expr::violation_margin(*div.claim, {0}) < 0);  // undefined: not a violation
 }
+
+namespace {
+const char* const kKyFan =
+    "forall k in 1..n: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + "
+    "sum(i in 1..k: lambda(i, E))";
+}  // namespace
+
+TEST_CASE("sum: Ky Fan for k in 1..n expands into additions of its instances (n = 4)") {
+  const Ground g = ground(kKyFan, 4);
+  CHECK(matrix_texts(g) == std::vector<std::string>{"A+E", "A", "E"});
+  std::vector<std::string> expected;
+  for (int i = 1; i <= 4; ++i)
+    for (const char* m : {"A+E", "A", "E"})
+      expected.push_back("lambda(" + std::to_string(i) + ", " + m + ")");
+  CHECK(atom_texts(g) == expected);  // each atom once, however many instances use it
+  REQUIRE(g.claim->parts.size() == 4);
+  CHECK(g.claim->parts[1]->where == "k = 2");
+  CHECK(g.claim->parts[1]->text ==
+        "sum(i in 1..2: lambda(i, A+E)) <= sum(i in 1..2: lambda(i, A)) + "
+        "sum(i in 1..2: lambda(i, E))");
+  // at point values, each side is the partial sum of its atoms
+  std::vector<Rational> at;
+  for (int a = 0; a < 12; ++a) at.push_back(Rational(a * a - 7, a + 1));
+  for (int k = 1; k <= 4; ++k) {
+    Rational lhs = 0, rhs = 0;
+    for (int i = 0; i < k; ++i) lhs += at[3 * i], rhs += at[3 * i + 1] + at[3 * i + 2];
+    CHECK(exact(*g.claim->parts[k - 1]->lhs, at) == lhs);
+    CHECK(exact(*g.claim->parts[k - 1]->rhs, at) == rhs);
+  }
+  CHECK(ground(kKyFan, 1).claim->parts.size() == 1);
+}
+
+TEST_CASE_TEMPLATE("sum: Ky Fan evaluates over point values, True and False", I, Ival, MpIval,
+                   RatIval) {
+  const Ground g = ground(kKyFan, 4);
+  // lambda(i, A+E), lambda(i, A), lambda(i, E) for i = 1..4: A = diag(4,3,2,1), E = diag(1,0,0,-1)
+  const Rational a[] = {5, 3, 2, 0}, b[] = {4, 3, 2, 1}, c[] = {1, 0, 0, -1};
+  std::vector<Rational> at;
+  for (int i = 0; i < 4; ++i) at.insert(at.end(), {a[i], b[i], c[i]});
+  CHECK(truth(g, points<I>(at)) == Truth::True);  // every partial sum is a tie: 5, 8, 10, 10
+  at[6] = Rational(5, 2);                         // lambda(3, A+E) = 5/2: k = 3 fails first
+  const Evaluation e = fim::expr::evaluate<I>(*g.claim, points<I>(at));
+  CHECK(e.truth == Truth::False);
+  CHECK(e.where == "k = 3");
+  CHECK(e.atoms_used == std::vector<int>{0, 3, 6, 1, 4, 7, 2, 5, 8});
+  at[6] = 2, at[9] = 1;  // lambda(4, A+E) = 1: only k = 4 fails
+  CHECK(fim::expr::evaluate<I>(*g.claim, points<I>(at)).where == "k = 4");
+  // a long sum evaluates (its additions are a balanced tree, not a chain 10^5 deep)
+  const Ground big = ground("sum(i in 1..100000: lambda(1, A)) <= 100000 * lambda(1, A)", 2);
+  CHECK(big.atoms.size() == 1);
+  CHECK(truth(big, points<I>({Rational(1, 4)})) != Truth::False);
+  CHECK(truth(big, points<I>({1})) == Truth::True);
+  const Ground over = ground("sum(i in 1..100000: lambda(1, A)) <= 99999 * lambda(1, A)", 2);
+  CHECK(truth(over, points<I>({1})) == Truth::False);
+}
+
+TEST_CASE("sum: empty ranges are 0, atom-free sums are folded exactly") {
+  const Ground g = ground("sum(i in 1..0: lambda(i, A)) <= 0", 3);
+  CHECK(g.atoms.empty());
+  REQUIRE(g.claim->lhs->op == Scalar::Op::Num);
+  CHECK(g.claim->lhs->value == 0);
+  CHECK(truth(g, points<Ival>({})) == Truth::True);
+  CHECK(truth(ground("sum(i in n..1: i) < 0", 3), points<Ival>({})) == Truth::False);
+  // k = 0 gives the empty sum in one instance
+  const Ground z = ground("forall k in 0..n: sum(i in 1..k: lambda(i, A)) >= k * lambda_min(A)", 2);
+  REQUIRE(z.claim->parts.size() == 3);
+  CHECK(z.claim->parts[0]->lhs->op == Scalar::Op::Num);
+  const Ground f = ground("sum(i in 1..n: i^2) <= 14 and sum(i in 1..n: i^2) < 14", 3);
+  CHECK(f.claim->parts[0]->lhs->op == Scalar::Op::Num);
+  CHECK(f.claim->parts[0]->lhs->value == 14);
+  CHECK(truth(f, points<Ival>({})) == Truth::False);  // 14 < 14 fails
+  // a sum inside an index or a bound
+  CHECK(atom_texts(ground("lambda(sum(i in 1..2: i), A) <= 0", 3)) ==
+        std::vector<std::string>{"lambda(3, A)"});
+  CHECK(ground("forall k in 1..sum(i in 1..n: 1): lambda(k, A) <= 0", 3).claim->parts.size() == 3);
+  // a sum of a value undefined at one instance stays an operation: evaluation says why
+  const Ground u = ground("sum(i in 1..n: lambda(i, A) / (i - 2)) <= 0", 3);
+  CHECK(fim::expr::evaluate<Ival>(*u.claim, points<Ival>({1, 1, 1})).truth == Truth::Undefined);
+}
+
+TEST_CASE("sum: a with-condition selects instances; '(' around it starts a scalar") {
+  CHECK(atom_texts(ground("sum(i in 1..n with i >= 2 and i <= n - 1: lambda(i, A)) <= 0", 4)) ==
+        std::vector<std::string>{"lambda(2, A)", "lambda(3, A)"});
+  CHECK(atom_texts(ground("sum(i in 1..n with (i <= 1 or i >= n): lambda(i, A)) <= 0", 4)) ==
+        std::vector<std::string>{"lambda(1, A)", "lambda(4, A)"});
+  const Ground g = ground("(sum(i in 1..n with i <= 2: trace(A)) + 1) * 2 <= 3", 4);
+  REQUIRE(g.claim->op == Formula::Op::Le);
+  CHECK(exact(*g.claim->lhs, {Rational(1, 3)}) == Rational(10, 3));
+  // a forall variable in the condition and the bounds
+  const Ground w = ground("forall k in 1..n: sum(i in k..n with i > k: lambda(i, A)) >= 0", 3);
+  CHECK(atom_texts(w) == std::vector<std::string>{"lambda(2, A)", "lambda(3, A)"});
+  REQUIRE(w.claim->parts.size() == 3);
+  CHECK(exact(*w.claim->parts[0]->lhs, {2, 5}) == 7);
+  CHECK(exact(*w.claim->parts[1]->lhs, {2, 5}) == 5);
+  CHECK(w.claim->parts[2]->lhs->op == Scalar::Op::Num);  // k = 3: no i > 3 in 3..3
+}
+
+TEST_CASE("sum: nested sums, and sibling sums may reuse a name") {
+  const Ground g = ground("sum(i in 1..n: sum(j in 1..i: lambda(j, A))) <= 0", 3);
+  CHECK(atom_texts(g) ==
+        std::vector<std::string>{"lambda(1, A)", "lambda(2, A)", "lambda(3, A)"});
+  CHECK(exact(*g.claim->lhs, {100, 10, 1}) == 321);  // 3 a1 + 2 a2 + a3
+  const Ground h = ground("sum(i in 1..n: sum(j in i..n: i * j)) <= 25", 3);
+  CHECK(h.claim->lhs->value == 25);  // 1+2+3 + 4+6 + 9
+  CHECK(truth(h, points<Ival>({})) == Truth::True);
+  CHECK(truth(ground("sum(i in 1..n: sum(j in i..n: i * j)) <= 25", 4), points<Ival>({})) ==
+        Truth::False);
+  const Ground s = ground("sum(i in 1..2: lambda(i, A)) <= sum(i in 1..2: lambda(i, E))", 2);
+  CHECK(s.atoms.size() == 4);
+}
+
+TEST_CASE("sum: errors name the exact position and the reason") {
+  CHECK(error_of("sum(i in 1..n/2: lambda(i, A)) <= 1", 3) ==
+        "claim: position 13: the upper bound of sum is 3/2, not an integer (n = 3)");
+  CHECK(error_of("sum(i in 1/2..n: i) <= 1", 3) ==
+        "claim: position 10: the lower bound of sum is 1/2, not an integer (n = 3)");
+  CHECK(error_of("forall i in 1..n: sum(i in 1..n: lambda(i, A)) <= 1") ==
+        "claim: position 23: variable 'i' is already bound");
+  CHECK(error_of("sum(i in 1..n: sum(i in 1..2: lambda(i, A))) <= 1") ==
+        "claim: position 20: variable 'i' is already bound");
+  CHECK(error_of("sum(i in 1..n lambda(i, A)) <= 1") ==
+        "claim: position 15: expected ':' after the range of sum");
+  CHECK(error_of("sum(i in 1..n: lambda(i, A) <= 1") ==
+        "claim: position 29: expected ')' closing sum before '<='");
+  CHECK(error_of("sum i in 1..n: 1 <= 1") == "claim: position 5: expected '(' after 'sum' before 'i'");
+  CHECK(error_of("sum(1 in 1..n: 1) <= 1") ==
+        "claim: position 5: expected a variable name after 'sum('");
+  CHECK(error_of("sum(n in 1..2: 1) <= 1") ==
+        "claim: position 5: 'n' is reserved and cannot be a variable");
+  CHECK(error_of("forall sum in 1..2: norm(A) <= 1") ==
+        "claim: position 8: 'sum' is reserved and cannot be a variable");
+  CHECK(error_of("sum(i 1..n: 1) <= 1") ==
+        "claim: position 7: expected 'in' after the variable of sum");
+  CHECK(error_of("sum(i in 1 n: 1) <= 1") ==
+        "claim: position 12: expected '..' between the bounds of sum before 'n'");
+  CHECK(error_of("sum(i in 1..norm(A): 1) <= 1") ==
+        "claim: position 13: the upper bound of sum cannot use an atom");
+  CHECK(error_of("sum(i in 1..n with norm(A) <= 1: lambda(i, A)) <= 1") ==
+        "claim: position 15: the 'with' condition of sum cannot use an atom");
+  CHECK(error_of("sum(i in 1..n with (forall j in 1..2: j <= i): 1) <= 1") ==
+        "claim: position 15: the 'with' condition of sum cannot contain a forall");
+  CHECK(error_of("sum(i in 1..n: lambda(i, A)) <= i") ==
+        "claim: position 33: unknown name 'i' (atoms: lambda, lambda_min, gap, norm, fro, trace, "
+        "rayleigh)");
+  CHECK(error_of("sum(i in 1..n+1: lambda(i, A)) <= 1", 3) ==
+        "claim: position 25: lambda index i = 4 is outside 1..n for n = 3, i = 4");
+  CHECK(error_of("forall k in 1..n: sum(i in 1..k: lambda(i+1, A)) <= 1", 3) ==
+        "claim: position 41: lambda index i+1 = 4 is outside 1..n for n = 3, k = 3, i = 3");
+  CHECK(error_of("lambda(sum(i in 1..n: 1/(i-2)), A) <= 1", 3) ==
+        "claim: position 25: division by zero (n = 3, i = 2)");
+  CHECK(error_of("sum(i in 1..n with 1/(i-2) > 0: lambda(i, A)) <= 1", 3) ==
+        "claim: position 22: division by zero (n = 3, i = 2)");
+  CHECK(error_of("norm(sum(i in 1..2: 1)*A) <= 1") ==
+        "claim: position 6: 'sum' in a matrix: a matrix is scaled only by numbers");
+  CHECK(error_of("sum(i in 1..n: norm(A) <= 1) <= 1") ==
+        "claim: position 24: expected ')' closing sum before '<='");
+}
+
+TEST_CASE("sum: instances count against the same 10^6 limit as forall's") {
+  CHECK(error_of("sum(i in 1..1000001: lambda(1, A)) <= 1") ==
+        "claim: position 1: this sum expands to more than 1000000 instances (n = 3)");
+  CHECK(error_of("sum(i in 1..1000001: i) <= 1") ==
+        "claim: position 1: this sum expands to more than 1000000 instances (n = 3)");
+  // forall's 10 instances and the sums' together (the tenth sum crosses)
+  CHECK(error_of("forall k in 1..10: sum(i in 1..100000: i) >= k") ==
+        "claim: position 20: this sum expands to more than 1000000 instances (n = 3, k = 10)");
+  CHECK(error_of("forall k in 1..10: sum(i in 1..99999: i) >= k").empty());
+  // the outer sum's 2 instances and the first inner one's 999999
+  CHECK(error_of("sum(i in 1..n: sum(j in 1..999999: j)) >= 0", 2) ==
+        "claim: position 16: this sum expands to more than 1000000 instances (n = 2, i = 1)");
+  CHECK(error_of("sum(i in 1..n: sum(j in 1..499999: j)) >= 0", 2).empty());
+}
