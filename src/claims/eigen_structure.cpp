@@ -1,6 +1,7 @@
 #include "claims/eigen_structure.hpp"
 
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace fim::claims {
@@ -141,26 +142,47 @@ bool prefix_sums_nonpositive(const std::map<int, Rational>& coef) {
   return prefix == 0;
 }
 
-bool proves_nonpositive(const Form& l, bool strict) { return l.ok && nonpositive_by_order(l.terms, l.rest, strict); }
+// With the trace T = sum_k lambda_k known, sum_k c_k lambda_k = sum_k (c_k - s) lambda_k + s T for
+// s = (c_1 + ... + c_n) / n, and the shifted coefficients sum to 0: the sum is at most s T when
+// their prefix sums are at most 0 (Lemma 5(d)). Returns s, or nullopt when a prefix sum is positive.
+std::optional<Rational> mean_if_prefix_sums_below(const std::map<int, Rational>& coef, int n) {
+  Rational total = 0;
+  for (const auto& [k, c] : coef) total += c;
+  const Rational s = total / n;
+  Rational prefix = 0;
+  for (int k = 1; k <= n; ++k) {
+    const auto it = coef.find(k);
+    prefix += (it == coef.end() ? Rational(0) : it->second) - s;
+    if (prefix > 0) return std::nullopt;
+  }
+  return s;
+}
 
 // The comparison f proved true by structure.
 bool proves(const Formula& f, const expr::Ground& g, const Values& v, const std::vector<Shift>& shifts) {
   const bool less = f.op == Formula::Op::Le || f.op == Formula::Op::Lt;
   const bool strict = f.op == Formula::Op::Lt || f.op == Formula::Op::Gt;
   const Form lhs = linear(*f.lhs, g, v, shifts), rhs = linear(*f.rhs, g, v, shifts);
-  return proves_nonpositive(less ? sum(lhs, rhs, -1) : sum(rhs, lhs, -1), strict);
+  const Form l = less ? sum(lhs, rhs, -1) : sum(rhs, lhs, -1);
+  return l.ok && nonpositive_by_order(l.terms, l.rest, strict, g.n, &shifts);
 }
 
 }  // namespace
 
-bool nonpositive_by_order(const std::map<std::pair<int, int>, Rational>& terms, const RatIval& constant, bool strict) {
-  if (constant.whole || (strict ? constant.hi >= 0 : constant.hi > 0)) return false;
+bool nonpositive_by_order(const std::map<std::pair<int, int>, Rational>& terms, const RatIval& constant, bool strict,
+                          int n, const std::vector<Shift>* shifts) {
   std::map<int, std::map<int, Rational>> by_base;
   for (const auto& [key, c] : terms)
     if (c != 0) by_base[key.first][key.second] = c;
-  for (const auto& [base, coef] : by_base)
-    if (!prefix_sums_nonpositive(coef)) return false;
-  return true;
+  RatIval bound = constant;
+  for (const auto& [base, coef] : by_base) {
+    if (prefix_sums_nonpositive(coef)) continue;
+    const auto trace = shifts && n > 0 ? (*shifts)[static_cast<std::size_t>(base)].trace : std::nullopt;
+    const auto s = trace ? mean_if_prefix_sums_below(coef, n) : std::nullopt;
+    if (!s) return false;
+    bound = bound + RatIval(Rational(*s * *trace));
+  }
+  return !bound.whole && (strict ? bound.hi < 0 : bound.hi <= 0);
 }
 
 Truth structural_truth(const expr::Ground& g, const Formula& f, const Values& values, const std::vector<Shift>& shifts) {

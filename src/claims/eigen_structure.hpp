@@ -5,6 +5,7 @@
 // lambda_1 >= ... >= lambda_n instead of by enclosures.
 #pragma once
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -19,12 +20,14 @@ namespace fim::claims {
 struct Shift {
   int base = -1;
   num::Rational shift = 0;
+  std::optional<num::Rational> trace;  // this matrix's exact trace, when known
 };
 
 /// sum coef * lambda_k(base) + constant <= 0 (strict: < 0) for every spectrum of every base, by the
-/// order lambda_1 >= ... >= lambda_n alone (proofs/claim-language.md, Lemma 5); terms by (base, k).
+/// order lambda_1 >= ... >= lambda_n (proofs/claim-language.md, Lemma 5); terms by (base, k). With
+/// the dimension n and the bases' exact traces (shifts[base].trace), also by the order and the trace.
 bool nonpositive_by_order(const std::map<std::pair<int, int>, num::Rational>& terms, const num::RatIval& constant,
-                          bool strict);
+                          bool strict, int n = 0, const std::vector<Shift>* shifts = nullptr);
 
 /// The truth of f where every comparison the values leave Unknown may still be proved True by
 /// structure; a structural step never proves a comparison False (a violation always comes from

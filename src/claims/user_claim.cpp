@@ -564,15 +564,17 @@ std::vector<Shift> shifts_of(Rung<I>& r) {
   std::vector<Shift> s(r.g.matrices.size());
   for (std::size_t m = 0; m < s.size(); ++m) {
     const RatMatrix& x = r.exact_of(static_cast<int>(m));
+    Rational trace = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) trace += x[i][i];
     if (const auto c = identity_multiple(x, nullptr)) {
-      s[m] = {-1, *c};
+      s[m] = {-1, *c, trace};
       continue;
     }
-    s[m] = {static_cast<int>(m), 0};
+    s[m] = {static_cast<int>(m), 0, trace};
     for (std::size_t p = 0; p < m; ++p)
       if (s[p].base >= 0)
         if (const auto c = identity_multiple(x, &r.exact_of(static_cast<int>(p)))) {
-          s[m] = {s[p].base, *c + s[p].shift};
+          s[m] = {s[p].base, *c + s[p].shift, trace};
           break;
         }
   }
