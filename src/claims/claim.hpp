@@ -17,7 +17,7 @@ namespace fim::claims {
 /// One case: symmetric A and E (and B, for a user's claim that names it; else empty) of the same
 /// dimension, exact binary64 entries.
 struct MatrixCase {
-  Eigen::MatrixXd a, e, b;
+  Eigen::MatrixXd a, e, b = {};
 };
 
 /// How a claim's cases are generated: A diagonal (the claim read in A's eigenbasis), a third matrix

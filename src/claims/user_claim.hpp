@@ -11,8 +11,8 @@ namespace fim::claims {
 
 /// The claim and its options as the command line gives them.
 struct UserClaimSpec {
-  std::string claim, given;  // given: "" when there is no hypothesis
-  std::string psd;           // letters of "ABE": matrices generated positive semidefinite
+  std::string claim, given = {};  // given: "" when there is no hypothesis
+  std::string psd = {};           // letters of "ABE": matrices generated positive semidefinite
   bool eigenbasis = false;   // A generated diagonal: the claim read in A's eigenbasis
 };
 
