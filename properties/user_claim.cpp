@@ -96,8 +96,8 @@ const std::vector<Textbook>& textbook_true() {
       {{"gap(A+E) >= gap(A) - 2*norm(E)", "gap(A) > 2*norm(E)"}, 2, 8},
       {{"lambda(1, A+B+E) <= lambda(1, A) + lambda(1, B) + lambda(1, E)", "", "B"}},
       {{"lambda_min(A*A) >= 0 and lambda(1, (A+E)*(A+E)) <= (norm(A) + norm(E))^2"}},
-      // Ky Fan for every k < n; at k = n both sides are traces, equal exactly (section 8.1, 10)
-      {{"forall k in 1..n-1: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))"}},
+      // Ky Fan for every k; at k = n both sides are traces, equal exactly (section 8.1, item 10)
+      {{"forall k in 1..n: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))"}},
   };
   return t;
 }

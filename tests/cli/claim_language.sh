@@ -39,7 +39,7 @@ expect_exit 0 "Weyl in the language holds" "$FIM" check --claim "$WEYL" --cases 
 grep -q "HOLDS 100  VIOLATED 0  UNDECIDED 0  HYPOTHESIS_FAILS 0" "$tmp/out" && ok "  HOLDS on all 100 cases" || bad "  $(cat "$tmp/out")"
 expect_exit 0 "--list-variants with --claim" "$FIM" check --claim "$WEYL" --list-variants
 grep -q "^stated  (your claim)" "$tmp/out" && ok "  one variant, stated, your claim" || bad "  $(cat "$tmp/out")"
-KYFAN='forall k in 1..n-1: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))'
+KYFAN='forall k in 1..n: sum(i in 1..k: lambda(i, A+E)) <= sum(i in 1..k: lambda(i, A)) + sum(i in 1..k: lambda(i, E))'
 "$FIM" check --claim "$KYFAN" --cases 100 > "$tmp/out" 2> "$tmp/err"
 grep -q "VIOLATED 0 " "$tmp/out" && grep -q "HOLDS 9[0-9] " "$tmp/out" && ok "Ky Fan for every k, with sums, is never violated" || bad "Ky Fan: $(cat "$tmp/out" "$tmp/err")"
 
