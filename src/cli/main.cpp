@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
                          "subnormals (FTZ/DAZ or a rounding mode is set): refusing to certify\n");
     return kBadInput;
   }
+  // A file-size limit (ulimit -f) makes a too-large write fail with EFBIG, reported as one line
+  // naming the file (io/atomic_file.hpp), instead of killing the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   std::optional<fim::cluster::Session> ranks;
   try {
     ranks.emplace(argc, argv);
