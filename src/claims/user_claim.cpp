@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <set>
 
+#include "claims/approx_builtins.hpp"
 #include "claims/eigen_inequality.hpp"
 #include "claims/eigen_structure.hpp"
 #include "claims/exact_ties.hpp"
@@ -195,6 +196,16 @@ expr::Value<I> unknown(const std::string& why) {
   return v;
 }
 
+// The exact value of trace(M), or of fro(M)^2 (the sum of the squared entries): the atoms that need
+// no enclosure of a spectrum.
+Rational trace_or_fro2(const RatMatrix& x, AtomKind kind) {
+  if (kind == AtomKind::Trace) return trace(x);
+  Rational s = 0;
+  for (const auto& row : x)
+    for (const Rational& v : row) s += v * v;
+  return s;
+}
+
 // (M x)_i over the entry enclosures of M (row-major n x n) and a point vector x.
 template <class I, class R>
 std::vector<I> image(const std::vector<I>& m, const std::vector<R>& x) {
@@ -318,12 +329,7 @@ std::vector<expr::Value<I>> atom_values(Rung<I>& r) {
   std::vector<expr::Value<I>> v;
   for (const expr::Atom& a : r.g.atoms) {
     if (a.kind == AtomKind::Trace || a.kind == AtomKind::Fro) {
-      Rational s = 0;
-      const RatMatrix& x = r.exact_of(a.m);
-      for (std::size_t i = 0; i < n; ++i)
-        if (a.kind == AtomKind::Trace) s += x[i][i];
-        else
-          for (std::size_t j = 0; j < n; ++j) s += x[i][j] * x[i][j];
+      const Rational s = trace_or_fro2(r.exact_of(a.m), a.kind);
       v.push_back(defined(a.kind == AtomKind::Trace ? enclose<I>(s) : sqrt(enclose<I>(s))));
       continue;
     }
@@ -387,12 +393,7 @@ std::vector<expr::Value<RatIval>> exact_values(Rung<I>& r, const std::vector<exp
     if (!spectral || r.eig[a.m].empty()) {
       x.x = rational_hull(e.x);
       if (a.kind == AtomKind::Trace || a.kind == AtomKind::Fro) {
-        Rational s = 0;
-        const RatMatrix& m = r.exact_of(a.m);
-        for (int p = 0; p < n; ++p)
-          if (a.kind == AtomKind::Trace) s += m[p][p];
-          else
-            for (int q = 0; q < n; ++q) s += m[p][q] * m[p][q];
+        const Rational s = trace_or_fro2(r.exact_of(a.m), a.kind);
         x.x = a.kind == AtomKind::Trace ? RatIval(s) : num::sqrt(RatIval(s));
       }
     } else {
@@ -564,17 +565,16 @@ std::vector<Shift> shifts_of(Rung<I>& r) {
   std::vector<Shift> s(r.g.matrices.size());
   for (std::size_t m = 0; m < s.size(); ++m) {
     const RatMatrix& x = r.exact_of(static_cast<int>(m));
-    Rational trace = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) trace += x[i][i];
+    const Rational t = trace(x);
     if (const auto c = identity_multiple(x, nullptr)) {
-      s[m] = {-1, *c, trace};
+      s[m] = {-1, *c, t};
       continue;
     }
-    s[m] = {static_cast<int>(m), 0, trace};
+    s[m] = {static_cast<int>(m), 0, t};
     for (std::size_t p = 0; p < m; ++p)
       if (s[p].base >= 0)
         if (const auto c = identity_multiple(x, &r.exact_of(static_cast<int>(p)))) {
-          s[m] = {s[p].base, *c + s[p].shift, trace};
+          s[m] = {s[p].base, *c + s[p].shift, t};
           break;
         }
   }

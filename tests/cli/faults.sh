@@ -43,37 +43,33 @@ for f in sorted(os.listdir(d)):
 PY
 }
 
+# killed NAME DIR CMD...: CMD (which writes into DIR) killed 12 times at random moments; every
+# output file of DIR must stay whole each time (the old one or a complete new one).
+killed() {
+  local name=$1 dir=$2 broken=0; shift 2
+  for i in $(seq 1 12); do
+    "$@" > /dev/null 2>&1 &
+    local pid=$!
+    sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
+    kill -9 "$pid" 2> /dev/null
+    wait "$pid" 2> /dev/null
+    complete "$dir" 2> "$tmp/why" || { broken=$((broken + 1)); cat "$tmp/why"; }
+  done
+  [ "$broken" -eq 0 ] && ok "$name killed 12 times at random moments: every file old or complete" \
+    || bad "$name: $broken kills left a partial file"
+}
+
 # check --report: an old complete report, then runs killed at random moments over it.
 "$FIM" check weyl --variant half-top --cases 200 --seed 1 --report "$tmp/rep" > /dev/null 2>&1
 complete "$tmp/rep" && ok "the first report is complete" || bad "the first report"
-broken=0
-for i in $(seq 1 12); do
-  "$FIM" check weyl --variant half-top --cases 200 --seed $((i + 1)) --report "$tmp/rep" > /dev/null 2>&1 &
-  pid=$!
-  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
-  kill -9 "$pid" 2> /dev/null
-  wait "$pid" 2> /dev/null
-  complete "$tmp/rep" 2> "$tmp/why" || { broken=$((broken + 1)); cat "$tmp/why"; }
-done
-[ "$broken" -eq 0 ] && ok "check --report killed 12 times at random moments: every file old or complete" \
-  || bad "check --report: $broken kills left a partial file"
+killed "check --report" "$tmp/rep" "$FIM" check weyl --variant half-top --cases 200 --seed 2 --report "$tmp/rep"
 
 # quantize --out: the same for the weights.
 $PY -c "import numpy as np; np.save('$tmp/w.npy', np.random.default_rng(1).standard_normal((256, 512)))"
 mkdir -p "$tmp/q"
 "$FIM" quantize "$tmp/w.npy" --bits 4 --scheme sym --granularity group --out "$tmp/q/wq.npy" --delta-out "$tmp/q/d.npy" > /dev/null
-broken=0
-for i in $(seq 1 12); do
-  "$FIM" quantize "$tmp/w.npy" --bits $((2 + i % 6)) --scheme sym --granularity group --out "$tmp/q/wq.npy" \
-    --delta-out "$tmp/q/d.npy" > /dev/null 2>&1 &
-  pid=$!
-  sleep "0.0$((RANDOM % 10))$((RANDOM % 10))"
-  kill -9 "$pid" 2> /dev/null
-  wait "$pid" 2> /dev/null
-  complete "$tmp/q" 2> "$tmp/why" || { broken=$((broken + 1)); cat "$tmp/why"; }
-done
-[ "$broken" -eq 0 ] && ok "quantize --out killed 12 times at random moments: every file old or complete" \
-  || bad "quantize --out: $broken kills left a partial file"
+killed "quantize --out" "$tmp/q" "$FIM" quantize "$tmp/w.npy" --bits 3 --scheme sym --granularity group \
+  --out "$tmp/q/wq.npy" --delta-out "$tmp/q/d.npy"
 
 # The check catches a partial file: a report.json cut in half is found.
 cp -r "$tmp/rep" "$tmp/cut"
